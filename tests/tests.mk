@@ -1,0 +1,1 @@
+# Emulator runs and the test suite (filled in below).
