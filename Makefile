@@ -75,13 +75,14 @@ $(KERNEL_ELF): $(KERNEL_OBJS) linker.ld
 -include $(KERNEL_OBJS:.o=.d)
 
 # Fragments owned by their folders.
--include boot/efi/efi.mk
--include scripts/media.mk
+include boot/efi/efi.mk
+include scripts/conffiles.mk
+include scripts/media.mk
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/tests.mk
 
-all: kernel esp iso
+all: kernel esp iso $(CONFFILES_TOOL)
 
 clean:
 	rm -rf $(BUILD)

@@ -174,7 +174,7 @@ void boot_main(uint64_t phys, uint32_t kind)
 
 	log_init();
 	take_boot_info(phys, kind, keep, &nkeep);
-	log_report("strata: version %s (%s)", STRATA_VERSION, STRATA_GITREV);
+	log_report("strata: version %s+%s", STRATA_VERSION, STRATA_GITREV);
 	log_report("strata: boot=%s", boot.boot_method == BOOT_METHOD_UEFI ? "uefi" : "multiboot2");
 	load_config();
 

@@ -23,7 +23,7 @@ test loader reads:
 How the RSDP is chosen: on BIOS platforms by the spec's search; on OVMF
 from the EFI configuration table (ACPI 2.0 GUID), which is what a UEFI
 loader hands the kernel. Needs qemu-system-x86, ovmf, seabios, bochs,
-bochsbios, vgabios. Takes about a minute (OVMF boots to its shell).
+bochsbios, vgabios. Takes under a minute (OVMF boots to its shell).
 """
 
 import argparse

@@ -17,12 +17,13 @@ ISO_IMAGE   := $(BUILD)/strata.iso
 MEDIA_STAMP := $(ESP_DIR)/.stamp
 
 # Host tool that lists the files a config names (one path per line,
-# relative to the config's folder). Used by scripts/stage.sh once it
-# exists; until then only the config itself is staged.
+# relative to the config's folder); scripts/conffiles.mk builds it. With
+# CONFFILES_TOOL= (empty) only the config itself is staged.
 CONFFILES_TOOL ?= $(BUILD)/host/strata-conffiles
 
 .PHONY: media-stage
-$(MEDIA_STAMP): media-stage $(KERNEL_ELF) scripts/stage.sh | $(DEPS_STAMP)
+$(MEDIA_STAMP): media-stage $(KERNEL_ELF) scripts/stage.sh \
+		| $(DEPS_STAMP) $(CONFFILES_TOOL)
 	@scripts/stage.sh $(ESP_DIR) $(KERNEL_ELF) $(CONFIG) $(CONFFILES_TOOL)
 
 $(ESP_DIR)/EFI/BOOT/BOOTX64.EFI: $(EFI_LOADER)

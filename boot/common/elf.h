@@ -57,7 +57,7 @@ enum elf_error {
 	ELF_ERR_SEG_MEMSZ,      /* p_memsz < p_filesz */
 	ELF_ERR_SEG_ADDR_OVERFLOW, /* p_vaddr/p_paddr + p_memsz wraps */
 	ELF_ERR_SEG_ALIGN,      /* p_align not a power of two or incongruent */
-	ELF_ERR_SEG_OVERLAP,    /* two segments share virtual or physical bytes */
+	ELF_ERR_SEG_OVERLAP,    /* segments share virtual or physical bytes */
 	ELF_ERR_INTERP,         /* PT_INTERP: a dynamically linked program */
 	ELF_ERR_ENTRY,          /* e_entry outside every executable segment */
 	ELF_ERR_COUNT
@@ -67,7 +67,7 @@ enum elf_error {
 struct elf_segment {
 	uint64_t offset; /* p_offset: where the file bytes start */
 	uint64_t filesz; /* bytes to copy from the file */
-	uint64_t memsz;  /* bytes in memory; the rest (memsz - filesz) is zero */
+	uint64_t memsz;  /* bytes in memory; memsz - filesz of them zero */
 	uint64_t paddr;  /* p_paddr: load (physical) address */
 	uint64_t vaddr;  /* p_vaddr: link (virtual) address */
 	uint32_t flags;  /* ELF_PF_* */

@@ -12,7 +12,8 @@
  * A directory entry: EFI_FILE_INFO plus its name. FAT long names are at
  * most 255 UCS-2 characters, so this always suffices for FAT volumes.
  */
-#define EFIFS_INFO_BYTES (offsetof(EFI_FILE_INFO, FileName) + 256 * sizeof(CHAR16) + 64)
+#define EFIFS_INFO_BYTES \
+	(offsetof(EFI_FILE_INFO, FileName) + 256 * sizeof(CHAR16) + 64)
 #define EFIFS_CHUNK      (1024 * 1024) /* bytes per Read() call */
 
 struct efifs_scan {
@@ -293,9 +294,11 @@ static void efifs_sort(struct boot_module *mods, unsigned int n)
 	for (i = 1; i < n; i++) {
 		struct boot_module m = mods[i];
 
-		for (j = i; j > 0 && efifs_name_cmp(mods[j - 1].name, m.name) > 0;
-		     j--)
+		for (j = i; j > 0; j--) {
+			if (efifs_name_cmp(mods[j - 1].name, m.name) <= 0)
+				break;
 			mods[j] = mods[j - 1];
+		}
 		mods[j] = m;
 	}
 }

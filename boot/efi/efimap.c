@@ -18,7 +18,7 @@ struct efimap_desc {
 _Static_assert(offsetof(struct efimap_desc, phys_start) == 8, "EFI ABI");
 _Static_assert(offsetof(struct efimap_desc, num_pages) == 24, "EFI ABI");
 
-/* EFI_MEMORY_TYPE values, UEFI 2.10 Table 7-6. */
+/* EFI_MEMORY_TYPE values (UEFI 2.10 section 7.2, AllocatePages). */
 enum {
 	EFIMAP_LOADER_CODE = 1,
 	EFIMAP_LOADER_DATA = 2,

@@ -22,7 +22,7 @@
  */
 #define EFIMAP_BOOT_DATA_TYPE 0x80000000u
 
-/* Map one EFI memory type (UEFI 2.10 Table 7-6) to enum boot_mem_type. */
+/* Map one EFI_MEMORY_TYPE (UEFI 2.10 section 7.2) to enum boot_mem_type. */
 uint32_t efimap_type(uint32_t efi_type);
 
 /*

@@ -9,6 +9,7 @@
 
 /* AllocateMaxAddress: "uppermost address <= *Memory". */
 #define EFIMEM_LIMIT 0xffffffffULL
+#define EFIMEM_TYPE  ((EFI_MEMORY_TYPE)EFIMAP_BOOT_DATA_TYPE)
 
 static EFI_STATUS efimem_pages(EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE type,
 			       UINTN pages, EFI_PHYSICAL_ADDRESS *phys)
@@ -24,16 +25,14 @@ static EFI_STATUS efimem_pages(EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE type,
 EFI_STATUS efimem_alloc(UINTN pages, EFI_PHYSICAL_ADDRESS *phys)
 {
 	*phys = EFIMEM_LIMIT;
-	return efimem_pages(AllocateMaxAddress,
-			    (EFI_MEMORY_TYPE)EFIMAP_BOOT_DATA_TYPE, pages, phys);
+	return efimem_pages(AllocateMaxAddress, EFIMEM_TYPE, pages, phys);
 }
 
 EFI_STATUS efimem_alloc_at(UINTN pages, EFI_PHYSICAL_ADDRESS phys)
 {
 	EFI_PHYSICAL_ADDRESS where = phys;
 
-	return efimem_pages(AllocateAddress,
-			    (EFI_MEMORY_TYPE)EFIMAP_BOOT_DATA_TYPE, pages, &where);
+	return efimem_pages(AllocateAddress, EFIMEM_TYPE, pages, &where);
 }
 
 EFI_STATUS efimem_alloc_code(UINTN pages, EFI_PHYSICAL_ADDRESS *phys)
@@ -56,9 +55,8 @@ EFI_STATUS efimem_alloc_aligned(UINTN pages, UINT64 align,
 	UINTN head, tail;
 	EFI_STATUS st;
 
-	st = BS->AllocatePages(AllocateMaxAddress,
-			       (EFI_MEMORY_TYPE)EFIMAP_BOOT_DATA_TYPE,
-			       pages + extra, &base);
+	st = BS->AllocatePages(AllocateMaxAddress, EFIMEM_TYPE, pages + extra,
+			       &base);
 	if (EFI_ERROR(st))
 		return st;
 	start = (base + align - 1) & ~(align - 1);

@@ -35,8 +35,8 @@ enum {
 	EFIPT_PD_KERNEL = 7,
 };
 
-uint64_t efipt_build(void *block, uint64_t block_phys, uint64_t kernel_phys,
-		     uint64_t kernel_size)
+hpa_t efipt_build(void *block, hpa_t block_phys, hpa_t kernel_phys,
+		  uint64_t kernel_size)
 {
 	uint64_t (*t)[512] = block;
 	uint64_t table = EFIPT_P | EFIPT_RW;

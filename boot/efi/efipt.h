@@ -10,7 +10,7 @@
 #ifndef STRATA_BOOT_EFI_EFIPT_H
 #define STRATA_BOOT_EFI_EFIPT_H
 
-#include <stdint.h>
+#include "kernel/include/strata/types.h"
 
 /* PML4, low PDPT, four PDs for 0-4 GiB, high PDPT, kernel PD. */
 #define EFIPT_TABLES 8
@@ -25,7 +25,7 @@
  * 0 < kernel_size <= EFIPT_KERNEL_MAX. Returns the value for CR3 (the
  * PML4's physical address), or 0 on a bad argument.
  */
-uint64_t efipt_build(void *block, uint64_t block_phys, uint64_t kernel_phys,
-		     uint64_t kernel_size);
+hpa_t efipt_build(void *block, hpa_t block_phys, hpa_t kernel_phys,
+		  uint64_t kernel_size);
 
 #endif

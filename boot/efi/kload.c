@@ -17,8 +17,9 @@
  */
 static bool kload_segment_ok(const struct elf_segment *s)
 {
-	return s->paddr >= KERNEL_LINK_PHYS &&
-	       (s->vaddr == KERNEL_VIRT_BASE + s->paddr || s->vaddr == s->paddr);
+	if (s->paddr < KERNEL_LINK_PHYS)
+		return false;
+	return s->vaddr == KERNEL_VIRT_BASE + s->paddr || s->vaddr == s->paddr;
 }
 
 static bool kload_entry_high(const struct elf_image *img)

@@ -95,8 +95,9 @@ static bool loader_printable(CHAR16 c)
  * LoadOptions is UCS-2 text when a shell or a boot entry with arguments
  * started us, but firmware boot managers also pass binary data (EDK2
  * puts a GUID in options it creates itself): anything not printable
- * ASCII up to the first NUL is treated as no command line. A shell puts
- * our own file name first (UEFI Shell 2.2 section 3.2); it is dropped.
+ * ASCII up to the first NUL is treated as no command line. The UEFI
+ * Shell passes the whole command, our own file name first (its Argv[0]);
+ * a first word ending in ".efi" is dropped.
  */
 static UINTN loader_cmdline(const EFI_LOADED_IMAGE *li, char *out)
 {

@@ -150,7 +150,6 @@ static uint32_t mmap_type(uint32_t mb2_type)
 static enum mb2_status parse_mmap(struct mb2_ctx *c, const uint8_t *tag, uint32_t size)
 {
 	uint32_t esize, off;
-	enum mb2_status st;
 
 	if (c->seen_mmap)
 		return MB2_ERR_DUPLICATE_TAG;
@@ -163,8 +162,9 @@ static enum mb2_status parse_mmap(struct mb2_ctx *c, const uint8_t *tag, uint32_
 	/* entry_version (tag + 12) is ignored: later versions stay compatible. */
 	for (off = MB2_MMAP_HDR; size - off >= esize; off += esize) {
 		const uint8_t *e = tag + off;
+		enum mb2_status st = add_region(c->out, rd64(e), rd64(e + 8),
+						mmap_type(rd32(e + 16)));
 
-		st = add_region(c->out, rd64(e), rd64(e + 8), mmap_type(rd32(e + 16)));
 		if (st)
 			return st;
 	}
@@ -296,7 +296,8 @@ static enum mb2_status walk_tags(struct mb2_ctx *c, uint32_t *err_offset)
 		uint32_t type, size;
 		enum mb2_status st;
 
-		*err_offset = (uint32_t)off;
+		/* Padding may step past total_size; report where the tags ran out. */
+		*err_offset = (uint32_t)MIN(off, (uint64_t)c->total);
 		if (off + MB2_TAG_HDR > c->total)
 			return MB2_ERR_NO_END_TAG;
 		type = rd32(c->blk + off);
@@ -351,26 +352,24 @@ static enum mb2_status carve(struct mb2_boot_storage *st, uint64_t base, uint64_
 	for (i = 0; i < bi->mmap_count; i++) {
 		struct boot_mem_region *r = &st->mmap[i];
 		uint64_t rs = r->base, re = r->base + r->length; /* clipped: no wrap */
-		uint64_t lo, hi;
-		uint32_t need;
+		bool head, tail;
 
 		if (r->type != BOOT_MEM_USABLE || re <= base || rs >= end)
 			continue;
-		lo = MAX(rs, base);
-		hi = MIN(re, end);
-		need = (rs < lo) + (hi < re);
-		if (bi->mmap_count + need > BOOT_INFO_MAX_MMAP)
+		head = rs < base; /* usable bytes left below the carve */
+		tail = re > end;  /* ...and above it */
+		if (bi->mmap_count + head + tail > BOOT_INFO_MAX_MMAP)
 			return MB2_ERR_MMAP_NO_ROOM;
-		r->base = lo;
-		r->length = hi - lo;
+		r->base = head ? base : rs;
+		r->length = (tail ? end : re) - r->base;
 		r->type = BOOT_MEM_BOOT_DATA;
-		if (rs < lo)
+		if (head)
 			st->mmap[bi->mmap_count++] =
-				(struct boot_mem_region){ .base = rs, .length = lo - rs,
+				(struct boot_mem_region){ .base = rs, .length = base - rs,
 							  .type = BOOT_MEM_USABLE };
-		if (hi < re)
+		if (tail)
 			st->mmap[bi->mmap_count++] =
-				(struct boot_mem_region){ .base = hi, .length = re - hi,
+				(struct boot_mem_region){ .base = end, .length = re - end,
 							  .type = BOOT_MEM_USABLE };
 	}
 	return MB2_OK;

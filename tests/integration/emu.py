@@ -7,6 +7,7 @@ Bochs quits, so both channels are merged line by line. Nothing here looks
 at wall-clock time except generous timeouts that stop a hung emulator.
 """
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -48,20 +49,49 @@ def _read(path):
         return ""
 
 
-def _run(cmd, cwd, timeout, stdout_path, stop_signal=signal.SIGTERM):
+# Lines after which a run cannot end well on its own: stop waiting.
+FATAL_MARKERS = [r"^PANIC on cpu", r"^cpu 0 parked"]
+
+
+def _seen(path, patterns):
+    text = _read(path)
+    return any(re.search(p, text, re.M) for p in patterns)
+
+
+def _stop(proc, stop_signal):
+    os.killpg(proc.pid, stop_signal)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def _run(cmd, cwd, timeout, stdout_path, serial_path, stop_at=(),
+         stop_signal=signal.SIGTERM):
+    """Run until the emulator exits, a stop marker shows on serial, or timeout.
+
+    Returns (exit code, timed_out). A run stopped at a marker is not a
+    timeout; the serial file gets a second to receive the last lines.
+    """
+    patterns = list(stop_at) + FATAL_MARKERS
     with open(stdout_path, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            return proc.wait(timeout=timeout), False
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, stop_signal)
+        waited = 0.0
+        while waited < timeout:
             try:
-                proc.wait(timeout=10)
+                return proc.wait(timeout=0.5), False
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-            return proc.returncode, True
+                waited += 0.5
+            if _seen(serial_path, patterns):
+                try:
+                    return proc.wait(timeout=1.0), False
+                except subprocess.TimeoutExpired:
+                    _stop(proc, stop_signal)
+                    return proc.returncode, False
+        _stop(proc, stop_signal)
+        return proc.returncode, True
 
 
 def workdir(name):
@@ -72,7 +102,7 @@ def workdir(name):
 
 
 def run_qemu(name, *, esp=None, iso=None, cpus=1, memory=256, uefi=True,
-             timeout=120, extra=()):
+             timeout=120, extra=(), stop_at=()):
     """Boot an ESP image (UEFI) or an ISO (SeaBIOS or UEFI) under QEMU TCG."""
     wd = workdir(name)
     serial = os.path.join(wd, "serial.log")
@@ -90,7 +120,7 @@ def run_qemu(name, *, esp=None, iso=None, cpus=1, memory=256, uefi=True,
     if iso:
         cmd += ["-cdrom", os.path.abspath(iso)]
     cmd += list(extra)
-    rc, timed_out = _run(cmd, wd, timeout, os.path.join(wd, "qemu.out"))
+    rc, timed_out = _run(cmd, wd, timeout, os.path.join(wd, "qemu.out"), serial, stop_at)
     return RunResult(_read(serial), "", rc, timed_out, wd)
 
 
@@ -118,7 +148,7 @@ magic_break: enabled=1
 
 
 def run_bochs(name, *, iso=None, esp=None, cpus=1, memory=256, ovmf=False,
-              timeout=300):
+              timeout=300, stop_at=()):
     """Boot an ISO with the Bochs BIOS, or an ESP disk image with OVMF, under Bochs."""
     wd = workdir(name)
     serial = os.path.join(wd, "serial.log")
@@ -146,7 +176,7 @@ def run_bochs(name, *, iso=None, esp=None, cpus=1, memory=256, ovmf=False,
     stdout = os.path.join(wd, "bochs.out")
     # Bochs ignores SIGTERM (TESTING.md): stop a hung run with SIGINT.
     rc, timed_out = _run(["bochs", "-q", "-f", "bochsrc", "-rc", "dbg.rc"], wd, timeout,
-                         stdout, stop_signal=signal.SIGINT)
+                         stdout, serial, stop_at, stop_signal=signal.SIGINT)
     return RunResult(_read(serial), _strip_term(_read(stdout)), rc, timed_out, wd)
 
 

@@ -283,8 +283,8 @@ static void test_table(void **state)
 			put(buf, p->off, p->width, p->val);
 		got = parse_copy(buf, size, c->accept, &img);
 		if (got != c->want)
-			fail_msg("case '%s': got %d (%s), want %d (%s)", c->name,
-				 got, elf_strerror(got), c->want,
+			fail_msg("case '%s': got %d (%s), want %d (%s)",
+				 c->name, got, elf_strerror(got), c->want,
 				 elf_strerror(c->want));
 	}
 }
@@ -422,9 +422,11 @@ static void test_strerror(void **state)
 
 	(void)state;
 	for (i = 0; i < ELF_ERR_COUNT; i++) {
-		assert_non_null(elf_strerror((enum elf_error)i));
+		const char *msg = elf_strerror((enum elf_error)i);
+
+		assert_non_null(msg);
 		for (j = 0; j < i; j++)
-			assert_string_not_equal(elf_strerror((enum elf_error)i),
+			assert_string_not_equal(msg,
 						elf_strerror((enum elf_error)j));
 	}
 	assert_string_equal(elf_strerror(ELF_ERR_COUNT), "unknown ELF error");
