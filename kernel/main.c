@@ -43,7 +43,7 @@ static struct boot_mem_region boot_mmap[BOOT_INFO_MAX_MMAP];
 static struct boot_module boot_modules[BOOT_INFO_MAX_MODULES];
 static struct hostconf host_config;
 
-void boot_main(uint64_t phys, uint32_t kind);
+void boot_main(uint64_t phys, uint32_t kind, uint64_t entry_tsc);
 
 /*
  * Turn what the boot path left into a validated private copy. Runs on the
@@ -165,7 +165,7 @@ static void boot_report(const struct vmx_caps *vmx)
 			 "unrestricted guest); VMs will be refused");
 }
 
-void boot_main(uint64_t phys, uint32_t kind)
+void boot_main(uint64_t phys, uint32_t kind, uint64_t entry_tsc)
 {
 	struct pmm_range keep[KMEM_MAX_RESERVED];
 	size_t nkeep = 0;
@@ -205,8 +205,12 @@ void boot_main(uint64_t phys, uint32_t kind)
 
 	vmx_caps_probe(&vmx);
 	boot_report(&vmx);
+	log_info("strata: boot took %llu tsc ticks from kernel entry",
+		 (unsigned long long)(cpu_rdtsc() - entry_tsc));
 	log_report("strata: ready");
 
+	if (host_config.debug.reboot_after_ready)
+		power_reboot();
 	if (host_config.host.exit_when_idle) {
 		log_info("no VM is running and exit_when_idle = yes: powering off");
 		power_off();

@@ -165,6 +165,20 @@ def t_bad_config():
     ])
 
 
+def t_reboot(uefi):
+    """The reset path: QEMU's -no-reboot turns the machine reset into an exit."""
+    def run():
+        esp, iso = build_media("reboot", "tests/configs/reboot.conf")
+        name = "reboot-%s" % ("ovmf-esp" if uefi else "seabios-iso")
+        r = emu.run_qemu(name, esp=esp if uefi else None, iso=None if uefi else iso,
+                         cpus=2, uefi=uefi)
+        check_boot(r, boot="uefi" if uefi else "multiboot2", cpus=(2, 2), vmx=False,
+                   power_off=False, expect=[r"^strata: reboot$"])
+        if r.timed_out:
+            raise Failure("the machine did not reset")
+    return run
+
+
 BOOT_TESTS = [
     ("boot/qemu-ovmf-esp-1cpu", t_qemu_ovmf_esp(1)),
     ("boot/qemu-ovmf-esp-4cpu", t_qemu_ovmf_esp(4)),
@@ -175,6 +189,8 @@ BOOT_TESTS = [
     ("boot/bochs-ovmf-esp", t_bochs_ovmf_esp),
     ("fault/exception-on-ap", t_fault_on_ap),
     ("config/errors-reported", t_bad_config),
+    ("power/reboot-seabios", t_reboot(False)),
+    ("power/reboot-ovmf", t_reboot(True)),
 ]
 
 

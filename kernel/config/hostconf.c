@@ -365,6 +365,8 @@ static const struct hc_key hc_network_keys[] = {
 static const struct hc_key hc_debug_keys[] = {
 	{ "fault_cpu", hc_parse_fault_cpu, offsetof(struct hostconf_debug, fault_cpu), false },
 	{ "fault_kind", hc_parse_fault_kind, offsetof(struct hostconf_debug, fault_kind), false },
+	{ "reboot_after_ready", hc_parse_bool,
+	  offsetof(struct hostconf_debug, reboot_after_ready), false },
 };
 
 _Static_assert(ARRAY_SIZE(hc_host_keys) <= HC_MAX_KEYS, "raise HC_MAX_KEYS");
@@ -525,6 +527,7 @@ void hostconf_defaults(struct hostconf *out)
 	out->network.http_port = HOSTCONF_DEFAULT_HTTP_PORT;
 	out->debug.fault_cpu = HOSTCONF_FAULT_CPU_NONE;
 	out->debug.fault_kind = HOSTCONF_FAULT_UD;
+	out->debug.reboot_after_ready = false;
 }
 
 int hostconf_parse(const char *text, size_t len, struct hostconf *out,

@@ -73,6 +73,8 @@ struct hostconf_debug {
 	 */
 	int fault_cpu;
 	enum hostconf_fault_kind fault_kind;
+	/* Reset the machine right after "strata: ready" (tests the reset path). */
+	bool reboot_after_ready;
 };
 
 /*

@@ -198,3 +198,52 @@ def _strip_term(text):
             out.append(c)
         i += 1
     return "".join(out)
+
+
+def run_qemu_timed(name, marker, *, esp=None, iso=None, cpus=1, memory=256, uefi=True,
+                   timeout=120, poll=0.01):
+    """Like run_qemu, and also time the run: seconds of wall time from just
+    before the QEMU process starts to the first serial line matching marker.
+
+    The serial file is polled every `poll` seconds, so the figure is late by
+    at most that much. Returns (RunResult, seconds or None if never seen).
+    The command line is the one run_qemu builds.
+    """
+    import time
+    wd = workdir(name)
+    serial = os.path.join(wd, "serial.log")
+    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-m", str(memory),
+           "-smp", str(cpus), "-display", "none", "-monitor", "none",
+           "-serial", "file:" + serial, "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if uefi:
+        vars_copy = os.path.join(wd, "OVMF_VARS.fd")
+        shutil.copy(OVMF_VARS, vars_copy)
+        cmd += ["-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
+                "-drive", "if=pflash,format=raw,file=" + vars_copy]
+    if esp:
+        cmd += ["-drive", "file=%s,format=raw,if=ide" % os.path.abspath(esp)]
+    if iso:
+        cmd += ["-cdrom", os.path.abspath(iso)]
+    pattern = re.compile(marker, re.M)
+    elapsed = None
+    timed_out = False
+    with open(os.path.join(wd, "qemu.out"), "wb") as out:
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, cwd=wd, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        while True:
+            now = time.monotonic()
+            if elapsed is None and pattern.search(_read(serial)):
+                elapsed = now - start
+            if proc.poll() is not None:
+                break
+            if now - start > timeout:
+                _stop(proc, signal.SIGTERM)
+                timed_out = True
+                break
+            time.sleep(poll)
+    if elapsed is None and pattern.search(_read(serial)):
+        # Appeared between the last poll and the exit: the exit time bounds it.
+        elapsed = time.monotonic() - start
+    return RunResult(_read(serial), "", proc.returncode, timed_out, wd), elapsed

@@ -80,6 +80,7 @@ static void test_defaults(void **state)
 	assert_false(c.host.exit_when_idle);
 	assert_int_equal(c.debug.fault_cpu, HOSTCONF_FAULT_CPU_NONE);
 	assert_int_equal(c.debug.fault_kind, HOSTCONF_FAULT_UD);
+	assert_false(c.debug.reboot_after_ready);
 	assert_true(c.network.dhcp);
 	assert_false(c.network.has_gateway);
 	assert_int_equal(c.network.console_port, 23);
@@ -114,7 +115,8 @@ static void test_full_file(void **state)
 	       "\n"
 	       "[debug]\n"
 	       "fault_cpu = 1\n"
-	       "fault_kind = gp\n",
+	       "fault_kind = gp\n"
+	       "reboot_after_ready = yes\n",
 	       &c, "");
 	assert_int_equal(c.host.log_level, HOSTCONF_LOG_DEBUG);
 	assert_true(c.host.exit_when_idle);
@@ -129,6 +131,7 @@ static void test_full_file(void **state)
 	assert_int_equal(c.debug.fault_cpu, 1);
 	assert_int_equal(c.debug.fault_kind, HOSTCONF_FAULT_GP);
 	assert_int_equal(c.debug.fault_kind, 13);
+	assert_true(c.debug.reboot_after_ready);
 }
 
 static void test_booleans(void **state)
@@ -397,7 +400,7 @@ static void test_unknown_names(void **state)
 	       "2|line 2: [host] log_lvl: unknown key; expected log_level or exit_when_idle\n"
 	       "3|line 3: [hots]: unknown section; expected [host], [network], [debug] or [vm NAME]; section ignored\n"
 	       "6|line 6: [network] adress: unknown key; expected address, gateway, console_port, http_port or password\n"
-	       "8|line 8: [debug] fault: unknown key; expected fault_cpu or fault_kind\n"
+	       "8|line 8: [debug] fault: unknown key; expected fault_cpu, fault_kind or reboot_after_ready\n"
 	       "9|line 9: [Host]: unknown section; expected [host], [network], [debug] or [vm NAME]; section ignored\n");
 	assert_defaults(&c);
 }
