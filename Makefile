@@ -51,7 +51,7 @@ KERNEL_ASFLAGS := -I. -Ikernel/include/libc -D__ASSEMBLY__ -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T linker.ld
 
-KERNEL_DIRS := kernel vmx drivers net boot/multiboot2
+KERNEL_DIRS := kernel vmx drivers net boot/multiboot2 boot/common
 KERNEL_SRCS := $(sort $(shell find $(KERNEL_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS))
 KERNEL_ELF  := $(BUILD)/strata.elf
@@ -80,6 +80,7 @@ include scripts/conffiles.mk
 include scripts/media.mk
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
+include tests/guests/guests.mk
 include tests/tests.mk
 
 all: kernel esp iso $(CONFFILES_TOOL)

@@ -141,8 +141,8 @@ static int check_modules(const struct boot_module *mods, uint32_t count, const c
 }
 
 /* Does [base, base+len) share a byte with a usable region? */
-static bool hits_usable(const struct boot_mem_region *mmap, uint32_t count,
-			uint64_t base, uint64_t len)
+static bool hits_usable(const struct boot_mem_region *mmap, uint32_t count, uint64_t base,
+			uint64_t len)
 {
 	uint32_t i;
 

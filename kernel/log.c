@@ -15,6 +15,7 @@ static struct spinlock log_lock = SPINLOCK_INIT;
 static enum log_level log_level = LOG_INFO;
 static bool log_debug_port;
 
+/* clang-format off */
 static const char *const level_prefix[] = {
 	[LOG_ALWAYS] = "",
 	[LOG_ERROR] = "error: ",
@@ -22,6 +23,7 @@ static const char *const level_prefix[] = {
 	[LOG_INFO] = "",
 	[LOG_DEBUG] = "debug: ",
 };
+/* clang-format on */
 
 void log_init(void)
 {

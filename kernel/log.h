@@ -22,8 +22,7 @@ void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 
 /* One message; a trailing newline is added if missing. */
-void log_printf(enum log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void log_printf(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 

@@ -20,13 +20,18 @@
 #include "kernel/arch/x86/smp.h"
 #include "kernel/arch/x86/tsc.h"
 #include "kernel/boot_info.h"
+#include "kernel/autostart.h"
 #include "kernel/config/hostconf.h"
 #include "kernel/log.h"
 #include "kernel/mm/kmem.h"
 #include "kernel/panic.h"
 #include "kernel/platform.h"
 #include "kernel/power.h"
+#include "kernel/sched.h"
+#include "kernel/vmm.h"
+#include "vmx/vmcs_setup.h"
 #include "vmx/vmx_caps.h"
+#include "vmx/vmx_cpu.h"
 
 /* Must match entry64.S. */
 #define BOOT_KIND_MULTIBOOT2 1
@@ -42,6 +47,8 @@ static struct boot_info boot;
 static struct boot_mem_region boot_mmap[BOOT_INFO_MAX_MMAP];
 static struct boot_module boot_modules[BOOT_INFO_MAX_MODULES];
 static struct hostconf host_config;
+static bool vmx_ready;          /* guests can run: VT-x with what Strata needs */
+static volatile uint32_t vmx_cpus; /* CPUs in VMX operation */
 
 void boot_main(uint64_t phys, uint32_t kind, uint64_t entry_tsc);
 
@@ -151,6 +158,56 @@ static void start_timer(void)
 			 (unsigned long long)(hz / 1000), TIMER_HZ);
 }
 
+/* VMX on the calling CPU (every CPU, at start-up). */
+static void cpu_enable_vmx(void)
+{
+	int err;
+
+	if (!vmx_ready)
+		return;
+	err = vmx_cpu_enable();
+	if (err)
+		log_error("cpu %u: VMXON failed (error %d): no guests on this CPU",
+			  this_cpu()->index, err);
+	else
+		__atomic_fetch_add(&vmx_cpus, 1, __ATOMIC_RELAXED);
+}
+
+/* VMX capabilities and the controls Strata will use, on the boot CPU. */
+static void probe_vmx(struct vmx_caps *vmx)
+{
+	const char *why = NULL;
+
+	vmx_caps_probe(vmx);
+	if (!vmx_caps_usable(vmx))
+		return;
+	if (vmx_controls_init(&why)) {
+		log_warn("vmx: %s; guests cannot run", why);
+		return;
+	}
+	if (vmcs_global_init()) {
+		log_error("vmx: no memory for the VMCS bitmaps; guests cannot run");
+		return;
+	}
+	vmx_ready = true;
+}
+
+static __attribute__((noreturn)) void ap_run(void)
+{
+	sched_run(NULL);
+}
+
+/* Between slices on the boot CPU: finish stopped VMs, power off when idle. */
+static void bsp_housekeeping(void)
+{
+	uint32_t alive = vmm_reap();
+
+	if (alive == 0 && host_config.host.exit_when_idle) {
+		log_info("no VM is running and exit_when_idle = yes: powering off");
+		power_off();
+	}
+}
+
 static void boot_report(const struct vmx_caps *vmx)
 {
 	static const char *const yn[] = { "no", "yes" };
@@ -169,7 +226,7 @@ void boot_main(uint64_t phys, uint32_t kind, uint64_t entry_tsc)
 {
 	struct pmm_range keep[KMEM_MAX_RESERVED];
 	size_t nkeep = 0;
-	struct smp_fault_injection fault;
+	static struct smp_ap_setup ap_setup;
 	struct vmx_caps vmx;
 
 	log_init();
@@ -199,22 +256,26 @@ void boot_main(uint64_t phys, uint32_t kind, uint64_t entry_tsc)
 	pcpu_table[0].state = CPU_ONLINE;
 	start_timer();
 
-	fault.cpu = host_config.debug.fault_cpu;
-	fault.vector = (int)host_config.debug.fault_kind;
-	smp_start_aps(&fault);
+	probe_vmx(&vmx);
+	cpu_enable_vmx();
+	sched_init();
+	ap_setup = (struct smp_ap_setup){
+		.fault_cpu = host_config.debug.fault_cpu,
+		.fault_vector = (int)host_config.debug.fault_kind,
+		.cpu_init = cpu_enable_vmx,
+		.run = ap_run,
+	};
+	smp_start_aps(&ap_setup);
 
-	vmx_caps_probe(&vmx);
 	boot_report(&vmx);
+	if (vmx_ready)
+		log_info("vmx: on %u of %u CPUs", vmx_cpus, pcpu_online_count());
+	autostart_vms(&host_config, boot_modules, boot.module_count, vmx_ready);
 	log_info("strata: boot took %llu tsc ticks from kernel entry",
 		 (unsigned long long)(cpu_rdtsc() - entry_tsc));
 	log_report("strata: ready");
 
 	if (host_config.debug.reboot_after_ready)
 		power_reboot();
-	if (host_config.host.exit_when_idle) {
-		log_info("no VM is running and exit_when_idle = yes: powering off");
-		power_off();
-	}
-	for (;;)
-		cpu_wait_for_interrupt();
+	sched_run(bsp_housekeeping);
 }

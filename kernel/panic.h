@@ -8,12 +8,11 @@
  * victim of this CPU's bug. Use only for bugs and broken platforms, never
  * for bad input (return an error) or guest misbehaviour (stop the VM).
  */
-__attribute__((noreturn, format(printf, 1, 2)))
-void panic(const char *fmt, ...);
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
-#define BUG_ON(cond)                                                        \
-	do {                                                                \
-		if (__builtin_expect(!!(cond), 0))                          \
+#define BUG_ON(cond)                                                             \
+	do {                                                                     \
+		if (__builtin_expect(!!(cond), 0))                               \
 			panic("BUG_ON(%s) at %s:%d", #cond, __FILE__, __LINE__); \
 	} while (0)
 

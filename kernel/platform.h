@@ -10,9 +10,9 @@
 #include "kernel/include/strata/boot_info.h"
 
 struct platform {
-	struct acpi_info acpi;     /* parsed tables, or the fallback */
+	struct acpi_info acpi; /* parsed tables, or the fallback */
 	hpa_t lapic_phys;
-	uint16_t pm_timer_port;    /* 0: no ACPI PM timer */
+	uint16_t pm_timer_port; /* 0: no ACPI PM timer */
 	bool pm_timer_32bit;
 };
 

@@ -12,7 +12,9 @@ struct spinlock {
 	volatile uint32_t owner;
 };
 
+/* clang-format off */
 #define SPINLOCK_INIT { 0, 0 }
+/* clang-format on */
 
 static inline void spin_lock(struct spinlock *l)
 {

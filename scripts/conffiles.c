@@ -107,9 +107,10 @@ int main(int argc, char **argv)
 	long len;
 
 	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: strata-conffiles CONFIG\n"
-				"Prints the files CONFIG names (kernel, initrd, disk in [vm NAME]),\n"
-				"one per line, relative to CONFIG's directory.\n");
+		fprintf(stderr,
+			"usage: strata-conffiles CONFIG\n"
+			"Prints the files CONFIG names (kernel, initrd, disk in [vm NAME]),\n"
+			"one per line, relative to CONFIG's directory.\n");
 		return 2;
 	}
 	len = conffiles_read(argv[1], text, sizeof(text));
@@ -145,8 +146,8 @@ int main(int argc, char **argv)
 		}
 		if (!conffiles_add(ev.value)) {
 			ini_where(where, sizeof(where), &ev);
-			fprintf(stderr, "%s: %s: more than %d distinct files named\n", argv[1], where,
-				CONFFILES_MAX);
+			fprintf(stderr, "%s: %s: more than %d distinct files named\n", argv[1],
+				where, CONFFILES_MAX);
 			errors++;
 		}
 	}

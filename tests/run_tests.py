@@ -39,14 +39,36 @@ class Failure(Exception):
     pass
 
 
-def build_media(name, config):
-    """Stage kernel + loader + config and build both images for one test."""
+GUESTS = os.path.join(BUILD, "guests")
+
+
+def build_media(name, config, guests=(), check_config=True):
+    """Stage kernel + loader + config (+ guest images) and build both images.
+
+    The config is copied into a folder of its own with the guest images it
+    names under guests/, as a user's config sits beside its files. With
+    check_config the build's config tool validates it and packs the files it
+    names (the normal path); without, the files are packed as given, so a
+    config the tool would refuse can still reach the hypervisor.
+    """
     out = os.path.join(BUILD, "test-media", name)
+    src = os.path.join(out, "src")
     esp_dir = os.path.join(out, "esp")
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(os.path.join(esp_dir, "EFI", "BOOT"))
+    os.makedirs(os.path.join(src, "guests"))
+    shutil.copy(config, os.path.join(src, "strata.conf"))
+    for g in guests:
+        shutil.copy(os.path.join(GUESTS, g), os.path.join(src, "guests", g))
     shutil.copy(LOADER, os.path.join(esp_dir, "EFI", "BOOT", "BOOTX64.EFI"))
-    subprocess.run(["scripts/stage.sh", esp_dir, KERNEL, config, CONFFILES], check=True)
+    cmd = ["scripts/stage.sh", esp_dir, KERNEL, os.path.join(src, "strata.conf")]
+    subprocess.run(cmd + ([CONFFILES] if check_config else []), check=True)
+    if not check_config and guests:
+        os.makedirs(os.path.join(esp_dir, "strata", "guests"), exist_ok=True)
+        for g in guests:
+            shutil.copy(os.path.join(src, "guests", g),
+                        os.path.join(esp_dir, "strata", "guests", g))
+        open(os.path.join(esp_dir, ".stamp"), "w").close()
     esp = os.path.join(out, "strata-esp.img")
     iso = os.path.join(out, "strata.iso")
     subprocess.run(["scripts/mkesp.sh", esp_dir, esp], check=True, stdout=subprocess.DEVNULL)
@@ -179,6 +201,100 @@ def t_reboot(uefi):
     return run
 
 
+def vm_lines(lines, vm):
+    """What VM `vm` printed, without the "[vm] " prefix."""
+    prefix = "[%s] " % vm
+    return [l[len(prefix):] for l in lines if l.startswith(prefix)]
+
+
+def expect_guest_passed(lines, vm):
+    out = vm_lines(lines, vm)
+    fails = [l for l in out if l.startswith("FAIL")]
+    if fails:
+        raise Failure("vm %s: %s" % (vm, fails[0]))
+    result = [l for l in out if l.startswith("RESULT ")]
+    if not result or not re.fullmatch(r"RESULT passed=[1-9]\d* failed=0", result[-1]):
+        raise Failure("vm %s: no passing RESULT line (got %r)" % (vm, result[-1:]))
+
+
+def expect_end(lines, vm, pattern):
+    ends = [l for l in lines if l.startswith("strata: vm %s " % vm)
+            and re.match(r"strata: vm \S+ (exited|stopped|refused)", l)]
+    if len(ends) != 1 or not re.fullmatch(pattern, ends[0]):
+        raise Failure("vm %s ended with %r, expected /%s/" % (vm, ends, pattern))
+
+
+ALL_GUESTS = ["cpuid.elf", "portio.elf", "msr.elf", "rdtsc.elf", "vmxon.elf", "memory.elf",
+              "hlt.elf", "spin.elf", "triple.elf", "hello.bin"]
+
+
+def t_vm_guests():
+    _, iso = build_media("vm-guests", "tests/configs/vm/guests.conf", ALL_GUESTS)
+    r = emu.run_bochs("vm-guests", iso=iso, cpus=2, timeout=600)
+    check_boot(r, boot="multiboot2", cpus=(2, 2), vmx=True)
+    lines = r.lines
+    for vm in ["cpuid", "portio", "msr", "rdtsc", "vmxon"]:
+        expect_guest_passed(lines, vm)
+        expect_end(lines, vm, r"strata: vm %s exited code=0" % vm)
+    if "PASS flat" not in vm_lines(lines, "flat"):
+        raise Failure("vm flat: no 'PASS flat'")
+    expect_end(lines, "flat", r"strata: vm flat exited code=0")
+    expect_guest_passed(lines, "memory")
+    expect_end(lines, "memory", r"strata: vm memory stopped reason=EPT violation: read at "
+               r"gpa 0x1000000 outside RAM \(16 MiB\)")
+    expect_end(lines, "hlt", r"strata: vm hlt stopped reason=halted with interrupts disabled")
+
+
+def t_vm_isolation():
+    _, iso = build_media("vm-isolation", "tests/configs/vm/isolation.conf", ALL_GUESTS)
+    r = emu.run_bochs("vm-isolation", iso=iso, cpus=2, timeout=600)
+    check_boot(r, boot="multiboot2", cpus=(2, 2), vmx=True)
+    lines = r.lines
+    expect_end(lines, "triple", r"strata: vm triple stopped reason=triple fault")
+    expect_end(lines, "runoff", r"strata: vm runoff stopped reason=EPT violation: .*")
+    expect_guest_passed(lines, "worker")
+    expect_end(lines, "worker", r"strata: vm worker exited code=0")
+
+
+def t_vm_sharing():
+    _, iso = build_media("vm-sharing", "tests/configs/vm/sharing.conf", ALL_GUESTS)
+    r = emu.run_bochs("vm-sharing", iso=iso, cpus=2, timeout=600)
+    check_boot(r, boot="multiboot2", cpus=(2, 2), vmx=True)
+    lines = r.lines
+    for vm in ["spin-a", "spin-b", "spin-c", "spin-d"]:
+        expect_guest_passed(lines, vm)
+        expect_end(lines, vm, r"strata: vm %s exited code=0" % vm)
+    # Time-sliced, not run to completion one after the other: the two VMs
+    # of a CPU both report progress before either finishes.
+    for a, b in [("spin-a", "spin-b"), ("spin-c", "spin-d")]:
+        first_end = min(lines.index("strata: vm %s exited code=0" % v) for v in (a, b))
+        for v in (a, b):
+            if not any(l == "[%s] tick 1" % v for l in lines[:first_end]):
+                raise Failure("vm %s made no progress before the other finished" % v)
+
+
+def t_vm_refused():
+    _, iso = build_media("vm-refused", "tests/configs/vm/refused.conf", ["cpuid.elf"],
+                         check_config=False)
+    r = emu.run_bochs("vm-refused", iso=iso, cpus=2, timeout=600)
+    check_boot(r, boot="multiboot2", cpus=(2, 2), vmx=True)
+    lines = r.lines
+    expect_end(lines, "too-big", r"strata: vm too-big refused: memory: needs .*")
+    expect_end(lines, "no-cpu", r"strata: vm no-cpu refused: cpus: cpu 7 .*")
+    expect_end(lines, "no-image", r"strata: vm no-image refused: kernel: .*not on the boot media.*")
+    expect_guest_passed(lines, "good")
+    expect_end(lines, "good", r"strata: vm good exited code=0")
+
+
+def t_vm_no_vmx():
+    """QEMU's TCG has no VT-x: Strata boots, serves, and refuses the VM clearly."""
+    _, iso = build_media("vm-no-vmx", "tests/configs/vm/refused.conf", ["cpuid.elf"],
+                         check_config=False)
+    r = emu.run_qemu("vm-no-vmx", iso=iso, cpus=2, uefi=False)
+    check_boot(r, boot="multiboot2", cpus=(2, 2), vmx=False)
+    expect_end(r.lines, "good", r"strata: vm good refused: this CPU cannot run guests .*")
+
+
 BOOT_TESTS = [
     ("boot/qemu-ovmf-esp-1cpu", t_qemu_ovmf_esp(1)),
     ("boot/qemu-ovmf-esp-4cpu", t_qemu_ovmf_esp(4)),
@@ -191,6 +307,11 @@ BOOT_TESTS = [
     ("config/errors-reported", t_bad_config),
     ("power/reboot-seabios", t_reboot(False)),
     ("power/reboot-ovmf", t_reboot(True)),
+    ("vm/guests", t_vm_guests),
+    ("vm/isolation", t_vm_isolation),
+    ("vm/sharing", t_vm_sharing),
+    ("vm/refused", t_vm_refused),
+    ("vm/no-vmx", t_vm_no_vmx),
 ]
 
 

@@ -3,7 +3,7 @@
 .PHONY: test check bench run run-qemu fuzz-build
 
 # make test: host unit tests, then every boot test (tests/run_tests.py).
-test: all unit $(CONFFILES_TOOL)
+test: all unit guests $(CONFFILES_TOOL)
 	python3 tests/run_tests.py
 
 # make run: the ISO under Bochs (VT-x), serial console on this terminal.

@@ -4,21 +4,21 @@
 #define CPUID_1_ECX_VMX (1U << 5)
 
 /* IA32_FEATURE_CONTROL (SDM Vol. 3C 23.7 "Enabling and Entering VMX Operation"). */
-#define FEATURE_CONTROL_LOCK          (1ULL << 0)
+#define FEATURE_CONTROL_LOCK            (1ULL << 0)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ULL << 2)
 
 /* Allowed-1 settings live in bits 63:32 of a control MSR (SDM Vol. 3D A.3). */
 #define ALLOWED1(msr) ((uint32_t)(cpu_rdmsr(msr) >> 32))
 
 #define CPU_BASED_ACTIVATE_SECONDARY_CONTROLS (1U << 31)
-#define SECONDARY_EXEC_ENABLE_EPT         (1U << 1)
-#define SECONDARY_EXEC_ENABLE_VPID        (1U << 5)
-#define SECONDARY_EXEC_UNRESTRICTED_GUEST (1U << 7)
-#define PIN_BASED_VMX_PREEMPTION_TIMER    (1U << 6)
-#define MSR_IA32_VMX_TRUE_PINBASED_CTLS   0x48d
-#define VMX_BASIC_TRUE_CTLS               (1ULL << 55)
-#define MSR_IA32_VMX_PINBASED_CTLS        0x481
-#define MSR_IA32_VMX_PROCBASED_CTLS       0x482
+#define SECONDARY_EXEC_ENABLE_EPT             (1U << 1)
+#define SECONDARY_EXEC_ENABLE_VPID            (1U << 5)
+#define SECONDARY_EXEC_UNRESTRICTED_GUEST     (1U << 7)
+#define PIN_BASED_VMX_PREEMPTION_TIMER        (1U << 6)
+#define MSR_IA32_VMX_TRUE_PINBASED_CTLS       0x48d
+#define VMX_BASIC_TRUE_CTLS                   (1ULL << 55)
+#define MSR_IA32_VMX_PINBASED_CTLS            0x481
+#define MSR_IA32_VMX_PROCBASED_CTLS           0x482
 
 void vmx_caps_probe(struct vmx_caps *caps)
 {
@@ -32,8 +32,8 @@ void vmx_caps_probe(struct vmx_caps *caps)
 		return;
 
 	fc = cpu_rdmsr(MSR_IA32_FEATURE_CONTROL);
-	caps->feature_control_locked_off =
-		(fc & FEATURE_CONTROL_LOCK) && !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX);
+	caps->feature_control_locked_off = (fc & FEATURE_CONTROL_LOCK) &&
+					   !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX);
 
 	basic = cpu_rdmsr(MSR_IA32_VMX_BASIC);
 	caps->vmcs_revision = basic & 0x7fffffff;

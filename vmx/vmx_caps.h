@@ -10,12 +10,12 @@
 #include "kernel/include/strata/types.h"
 
 struct vmx_caps {
-	bool vmx;            /* CPUID.1:ECX.VMX */
+	bool vmx; /* CPUID.1:ECX.VMX */
 	bool ept;
 	bool unrestricted;
 	bool vpid;
 	bool preemption_timer;
-	uint32_t vmcs_revision; /* IA32_VMX_BASIC[30:0] */
+	uint32_t vmcs_revision;          /* IA32_VMX_BASIC[30:0] */
 	bool feature_control_locked_off; /* firmware locked VMX off */
 };
 

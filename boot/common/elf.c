@@ -10,27 +10,27 @@
 #include "boot/common/elf.h"
 
 /* e_ident indices and values (System V ABI, "ELF Identification"). */
-#define EI_CLASS      4
-#define EI_DATA       5
-#define EI_VERSION    6
-#define EI_NIDENT     16
-#define ELFCLASS32    1
-#define ELFCLASS64    2
-#define ELFDATA2LSB   1
-#define EV_CURRENT    1
+#define EI_CLASS    4
+#define EI_DATA     5
+#define EI_VERSION  6
+#define EI_NIDENT   16
+#define ELFCLASS32  1
+#define ELFCLASS64  2
+#define ELFDATA2LSB 1
+#define EV_CURRENT  1
 
-#define ET_EXEC       2
-#define EM_386        3
-#define EM_X86_64     62
+#define ET_EXEC   2
+#define EM_386    3
+#define EM_X86_64 62
 
-#define PT_LOAD       1
-#define PT_INTERP     3
-#define PN_XNUM       0xffff /* e_phnum escape: real count in section 0 */
+#define PT_LOAD   1
+#define PT_INTERP 3
+#define PN_XNUM   0xffff /* e_phnum escape: real count in section 0 */
 
-#define EHDR32_SIZE   52
-#define EHDR64_SIZE   64
-#define PHDR32_SIZE   32
-#define PHDR64_SIZE   56
+#define EHDR32_SIZE 52
+#define EHDR64_SIZE 64
+#define PHDR32_SIZE 32
+#define PHDR64_SIZE 56
 
 /*
  * Where each header field lives for one ELF class. Both classes carry the
@@ -45,10 +45,10 @@ struct elf_layout {
 	/* Elf_Ehdr */
 	size_t e_entry, e_phoff, e_ehsize, e_phentsize, e_phnum;
 	/* Elf_Phdr */
-	size_t p_type, p_flags, p_offset, p_vaddr, p_paddr, p_filesz,
-		p_memsz, p_align;
+	size_t p_type, p_flags, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
 };
 
+/* clang-format off */
 static const struct elf_layout elf_layout32 = {
 	.addr_size = 4, .addr_limit = 1ULL << 32,
 	.ehdr_size = EHDR32_SIZE, .phdr_size = PHDR32_SIZE,
@@ -66,6 +66,7 @@ static const struct elf_layout elf_layout64 = {
 	.p_type = 0, .p_flags = 4, .p_offset = 8, .p_vaddr = 16,
 	.p_paddr = 24, .p_filesz = 32, .p_memsz = 40, .p_align = 48,
 };
+/* clang-format on */
 
 static const char *const elf_messages[ELF_ERR_COUNT] = {
 	[ELF_OK] = "ok",
@@ -121,17 +122,14 @@ static bool elf_add(uint64_t a, uint64_t b, uint64_t limit, uint64_t *sum)
 	return true;
 }
 
-static bool elf_ranges_overlap(uint64_t a, uint64_t alen, uint64_t b,
-			       uint64_t blen)
+static bool elf_ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	/* Both ranges are non-empty and known not to wrap. */
 	return a < b + blen && b < a + alen;
 }
 
-static enum elf_error elf_check_ident(const uint8_t *d, size_t size,
-				      unsigned int accept,
-				      const struct elf_layout **lay,
-				      enum elf_kind *kind)
+static enum elf_error elf_check_ident(const uint8_t *d, size_t size, unsigned int accept,
+				      const struct elf_layout **lay, enum elf_kind *kind)
 {
 	uint16_t machine;
 
@@ -165,8 +163,7 @@ static enum elf_error elf_check_ident(const uint8_t *d, size_t size,
 }
 
 /* Decode and check one PT_LOAD entry on its own. */
-static enum elf_error elf_read_segment(const uint8_t *ph, size_t size,
-				       const struct elf_layout *lay,
+static enum elf_error elf_read_segment(const uint8_t *ph, size_t size, const struct elf_layout *lay,
 				       struct elf_segment *s)
 {
 	unsigned int w = lay->addr_size;
@@ -211,10 +208,8 @@ static enum elf_error elf_check_overlaps(const struct elf_image *img)
 		for (j = i + 1; j < img->nsegs; j++) {
 			const struct elf_segment *b = &img->segs[j];
 
-			if (elf_ranges_overlap(a->vaddr, a->memsz, b->vaddr,
-					       b->memsz) ||
-			    elf_ranges_overlap(a->paddr, a->memsz, b->paddr,
-					       b->memsz))
+			if (elf_ranges_overlap(a->vaddr, a->memsz, b->vaddr, b->memsz) ||
+			    elf_ranges_overlap(a->paddr, a->memsz, b->paddr, b->memsz))
 				return ELF_ERR_SEG_OVERLAP;
 		}
 	}
@@ -235,8 +230,7 @@ static bool elf_entry_ok(const struct elf_image *img)
 	return false;
 }
 
-static enum elf_error elf_read_phdrs(const uint8_t *d, size_t size,
-				     const struct elf_layout *lay,
+static enum elf_error elf_read_phdrs(const uint8_t *d, size_t size, const struct elf_layout *lay,
 				     struct elf_image *out)
 {
 	uint64_t phoff, phentsize, phnum, table, end, i;
@@ -278,16 +272,14 @@ static enum elf_error elf_read_phdrs(const uint8_t *d, size_t size,
 	return out->nsegs ? ELF_OK : ELF_ERR_NO_SEGMENTS;
 }
 
-enum elf_error elf_parse(const void *data, size_t size, unsigned int accept,
-			 struct elf_image *out)
+enum elf_error elf_parse(const void *data, size_t size, unsigned int accept, struct elf_image *out)
 {
 	const uint8_t *d = data;
 	const struct elf_layout *lay = NULL;
 	enum elf_kind kind = ELF_KIND_X86_64;
 	enum elf_error err;
 
-	if (!data || !out ||
-	    !(accept & (ELF_ACCEPT_X86_64 | ELF_ACCEPT_I386)))
+	if (!data || !out || !(accept & (ELF_ACCEPT_X86_64 | ELF_ACCEPT_I386)))
 		return ELF_ERR_ARGS;
 
 	err = elf_check_ident(d, size, accept, &lay, &kind);

@@ -40,26 +40,26 @@ enum elf_kind {
 
 enum elf_error {
 	ELF_OK = 0,
-	ELF_ERR_ARGS,           /* NULL pointer or empty accept mask */
-	ELF_ERR_TRUNCATED,      /* shorter than the ELF header */
-	ELF_ERR_MAGIC,          /* e_ident[0..3] is not 0x7f 'E' 'L' 'F' */
-	ELF_ERR_CLASS,          /* EI_CLASS not accepted or invalid */
-	ELF_ERR_DATA,           /* not little-endian (ELFDATA2LSB) */
-	ELF_ERR_VERSION,        /* EI_VERSION or e_version != EV_CURRENT */
-	ELF_ERR_TYPE,           /* e_type is not ET_EXEC */
-	ELF_ERR_MACHINE,        /* e_machine does not match the class */
-	ELF_ERR_EHSIZE,         /* e_ehsize smaller than the header */
-	ELF_ERR_PHENTSIZE,      /* e_phentsize smaller than a program header */
-	ELF_ERR_PHDR_RANGE,     /* program header table outside the file */
-	ELF_ERR_NO_SEGMENTS,    /* no PT_LOAD segment with memsz > 0 */
+	ELF_ERR_ARGS,              /* NULL pointer or empty accept mask */
+	ELF_ERR_TRUNCATED,         /* shorter than the ELF header */
+	ELF_ERR_MAGIC,             /* e_ident[0..3] is not 0x7f 'E' 'L' 'F' */
+	ELF_ERR_CLASS,             /* EI_CLASS not accepted or invalid */
+	ELF_ERR_DATA,              /* not little-endian (ELFDATA2LSB) */
+	ELF_ERR_VERSION,           /* EI_VERSION or e_version != EV_CURRENT */
+	ELF_ERR_TYPE,              /* e_type is not ET_EXEC */
+	ELF_ERR_MACHINE,           /* e_machine does not match the class */
+	ELF_ERR_EHSIZE,            /* e_ehsize smaller than the header */
+	ELF_ERR_PHENTSIZE,         /* e_phentsize smaller than a program header */
+	ELF_ERR_PHDR_RANGE,        /* program header table outside the file */
+	ELF_ERR_NO_SEGMENTS,       /* no PT_LOAD segment with memsz > 0 */
 	ELF_ERR_TOO_MANY_SEGMENTS, /* more than ELF_MAX_SEGMENTS PT_LOAD */
-	ELF_ERR_SEG_FILE_RANGE, /* p_offset + p_filesz outside the file */
-	ELF_ERR_SEG_MEMSZ,      /* p_memsz < p_filesz */
+	ELF_ERR_SEG_FILE_RANGE,    /* p_offset + p_filesz outside the file */
+	ELF_ERR_SEG_MEMSZ,         /* p_memsz < p_filesz */
 	ELF_ERR_SEG_ADDR_OVERFLOW, /* p_vaddr/p_paddr + p_memsz wraps */
-	ELF_ERR_SEG_ALIGN,      /* p_align not a power of two or incongruent */
-	ELF_ERR_SEG_OVERLAP,    /* segments share virtual or physical bytes */
-	ELF_ERR_INTERP,         /* PT_INTERP: a dynamically linked program */
-	ELF_ERR_ENTRY,          /* e_entry outside every executable segment */
+	ELF_ERR_SEG_ALIGN,         /* p_align not a power of two or incongruent */
+	ELF_ERR_SEG_OVERLAP,       /* segments share virtual or physical bytes */
+	ELF_ERR_INTERP,            /* PT_INTERP: a dynamically linked program */
+	ELF_ERR_ENTRY,             /* e_entry outside every executable segment */
 	ELF_ERR_COUNT
 };
 
@@ -92,8 +92,7 @@ struct elf_image {
  * On error *out is left in an unspecified state. Never reads outside the
  * buffer. Safe to call from any context; keeps no state.
  */
-enum elf_error elf_parse(const void *data, size_t size, unsigned int accept,
-			 struct elf_image *out);
+enum elf_error elf_parse(const void *data, size_t size, unsigned int accept, struct elf_image *out);
 
 /* A short, constant, English description of an error for log messages. */
 const char *elf_strerror(enum elf_error err);

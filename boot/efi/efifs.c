@@ -12,8 +12,7 @@
  * A directory entry: EFI_FILE_INFO plus its name. FAT long names are at
  * most 255 UCS-2 characters, so this always suffices for FAT volumes.
  */
-#define EFIFS_INFO_BYTES \
-	(offsetof(EFI_FILE_INFO, FileName) + 256 * sizeof(CHAR16) + 64)
+#define EFIFS_INFO_BYTES (offsetof(EFI_FILE_INFO, FileName) + 256 * sizeof(CHAR16) + 64)
 #define EFIFS_CHUNK      (1024 * 1024) /* bytes per Read() call */
 
 struct efifs_scan {
@@ -34,8 +33,7 @@ EFI_STATUS efifs_open_root(EFI_HANDLE image, EFI_FILE_HANDLE *root)
 	st = BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li);
 	if (EFI_ERROR(st))
 		return st;
-	st = BS->HandleProtocol(li->DeviceHandle, &FileSystemProtocol,
-				(void **)&fs);
+	st = BS->HandleProtocol(li->DeviceHandle, &FileSystemProtocol, (void **)&fs);
 	if (EFI_ERROR(st))
 		return st;
 	return fs->OpenVolume(fs, root);
@@ -71,8 +69,7 @@ static EFI_STATUS efifs_read_all(EFI_FILE_HANDLE f, UINT8 *buf, UINT64 size)
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS efifs_read_pool(EFI_FILE_HANDLE dir, CHAR16 *path, void **buf,
-			   UINTN *size)
+EFI_STATUS efifs_read_pool(EFI_FILE_HANDLE dir, CHAR16 *path, void **buf, UINTN *size)
 {
 	EFI_FILE_HANDLE f;
 	UINT64 sz = 0;
@@ -97,9 +94,7 @@ EFI_STATUS efifs_read_pool(EFI_FILE_HANDLE dir, CHAR16 *path, void **buf,
 	return st;
 }
 
-static EFI_STATUS efifs_read_handle_low(EFI_FILE_HANDLE f,
-					EFI_PHYSICAL_ADDRESS *phys,
-					UINT64 *size)
+static EFI_STATUS efifs_read_handle_low(EFI_FILE_HANDLE f, EFI_PHYSICAL_ADDRESS *phys, UINT64 *size)
 {
 	UINT64 sz;
 	EFI_STATUS st;
@@ -117,8 +112,8 @@ static EFI_STATUS efifs_read_handle_low(EFI_FILE_HANDLE f,
 	return st;
 }
 
-EFI_STATUS efifs_read_low(EFI_FILE_HANDLE dir, CHAR16 *path,
-			  EFI_PHYSICAL_ADDRESS *phys, UINT64 *size)
+EFI_STATUS efifs_read_low(EFI_FILE_HANDLE dir, CHAR16 *path, EFI_PHYSICAL_ADDRESS *phys,
+			  UINT64 *size)
 {
 	EFI_FILE_HANDLE f;
 	EFI_STATUS st;
@@ -158,16 +153,14 @@ static int efifs_name_cmp(const char *a, const char *b)
  * Append "/name" (or "name" at the top) to s->path at `plen` as ASCII.
  * Returns the new length, or 0 if the name cannot be a module name.
  */
-static size_t efifs_append(struct efifs_scan *s, size_t plen,
-			   const CHAR16 *name)
+static size_t efifs_append(struct efifs_scan *s, size_t plen, const CHAR16 *name)
 {
 	size_t len = plen;
 
 	if (plen)
 		s->path[len++] = '/';
 	for (; *name; name++) {
-		if (*name < 0x20 || *name > 0x7e || *name == '/' ||
-		    *name == '\\')
+		if (*name < 0x20 || *name > 0x7e || *name == '/' || *name == '\\')
 			return 0;
 		if (len + 1 >= sizeof(s->path))
 			return 0;
@@ -177,8 +170,7 @@ static size_t efifs_append(struct efifs_scan *s, size_t plen,
 	return len;
 }
 
-static bool efifs_skipped(const struct efifs_scan *s, size_t plen,
-			  const char *name)
+static bool efifs_skipped(const struct efifs_scan *s, size_t plen, const char *name)
 {
 	unsigned int i;
 
@@ -190,8 +182,7 @@ static bool efifs_skipped(const struct efifs_scan *s, size_t plen,
 	return false;
 }
 
-static EFI_STATUS efifs_add_module(struct efifs_scan *s, EFI_FILE_HANDLE dir,
-				   CHAR16 *name)
+static EFI_STATUS efifs_add_module(struct efifs_scan *s, EFI_FILE_HANDLE dir, CHAR16 *name)
 {
 	struct boot_module *m;
 	EFI_FILE_HANDLE f;
@@ -201,8 +192,7 @@ static EFI_STATUS efifs_add_module(struct efifs_scan *s, EFI_FILE_HANDLE dir,
 	size_t i;
 
 	if (s->count == s->max) {
-		efilog(L"warning: more than %d modules, skipping %a", s->max,
-		       s->path);
+		efilog(L"warning: more than %d modules, skipping %a", s->max, s->path);
 		return EFI_SUCCESS;
 	}
 	st = dir->Open(dir, &f, name, EFI_FILE_MODE_READ, 0);
@@ -225,12 +215,11 @@ static EFI_STATUS efifs_add_module(struct efifs_scan *s, EFI_FILE_HANDLE dir,
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS efifs_scan_dir(struct efifs_scan *s, EFI_FILE_HANDLE dir,
-				 size_t plen, unsigned int depth);
+static EFI_STATUS efifs_scan_dir(struct efifs_scan *s, EFI_FILE_HANDLE dir, size_t plen,
+				 unsigned int depth);
 
-static EFI_STATUS efifs_scan_entry(struct efifs_scan *s, EFI_FILE_HANDLE dir,
-				   EFI_FILE_INFO *info, size_t plen,
-				   unsigned int depth)
+static EFI_STATUS efifs_scan_entry(struct efifs_scan *s, EFI_FILE_HANDLE dir, EFI_FILE_INFO *info,
+				   size_t plen, unsigned int depth)
 {
 	EFI_FILE_HANDLE sub;
 	EFI_STATUS st;
@@ -242,7 +231,8 @@ static EFI_STATUS efifs_scan_entry(struct efifs_scan *s, EFI_FILE_HANDLE dir,
 	if (!len) {
 		s->path[plen] = '\0';
 		efilog(L"warning: skipping %s in '%a': name not ASCII or too "
-		       L"long", info->FileName, s->path);
+		       L"long",
+		       info->FileName, s->path);
 		return EFI_SUCCESS;
 	}
 	if (!(info->Attribute & EFI_FILE_DIRECTORY)) {
@@ -266,8 +256,8 @@ static EFI_STATUS efifs_scan_entry(struct efifs_scan *s, EFI_FILE_HANDLE dir,
  * Reading a directory handle returns one EFI_FILE_INFO per call and a
  * size of 0 at the end (UEFI 2.10 section 13.5, EFI_FILE_PROTOCOL.Read).
  */
-static EFI_STATUS efifs_scan_dir(struct efifs_scan *s, EFI_FILE_HANDLE dir,
-				 size_t plen, unsigned int depth)
+static EFI_STATUS efifs_scan_dir(struct efifs_scan *s, EFI_FILE_HANDLE dir, size_t plen,
+				 unsigned int depth)
 {
 	UINT64 buf[EFIFS_INFO_BYTES / sizeof(UINT64) + 1];
 	EFI_STATUS st;
@@ -280,8 +270,7 @@ static EFI_STATUS efifs_scan_dir(struct efifs_scan *s, EFI_FILE_HANDLE dir,
 			return st;
 		if (n == 0)
 			return EFI_SUCCESS;
-		st = efifs_scan_entry(s, dir, (EFI_FILE_INFO *)buf, plen,
-				      depth);
+		st = efifs_scan_entry(s, dir, (EFI_FILE_INFO *)buf, plen, depth);
 		if (EFI_ERROR(st))
 			return st;
 	}
@@ -303,12 +292,14 @@ static void efifs_sort(struct boot_module *mods, unsigned int n)
 	}
 }
 
-EFI_STATUS efifs_load_modules(EFI_FILE_HANDLE dir, const char *const *skip,
-			      unsigned int nskip, struct boot_module *mods,
-			      unsigned int max, unsigned int *count)
+EFI_STATUS efifs_load_modules(EFI_FILE_HANDLE dir, const char *const *skip, unsigned int nskip,
+			      struct boot_module *mods, unsigned int max, unsigned int *count)
 {
 	struct efifs_scan s = {
-		.skip = skip, .nskip = nskip, .mods = mods, .max = max,
+		.skip = skip,
+		.nskip = nskip,
+		.mods = mods,
+		.max = max,
 	};
 	EFI_STATUS st;
 

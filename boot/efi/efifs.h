@@ -21,16 +21,15 @@ EFI_STATUS efifs_open_root(EFI_HANDLE image, EFI_FILE_HANDLE *root);
  * Read the whole file `path` (relative to `dir`) into pool memory that
  * the caller frees with FreePool(). EFI_NOT_FOUND if it does not exist.
  */
-EFI_STATUS efifs_read_pool(EFI_FILE_HANDLE dir, CHAR16 *path, void **buf,
-			   UINTN *size);
+EFI_STATUS efifs_read_pool(EFI_FILE_HANDLE dir, CHAR16 *path, void **buf, UINTN *size);
 
 /*
  * Read the whole file `path` into zeroed boot-data pages below 4 GiB
  * (efimem.h) that the kernel keeps. An empty file still gets one page so
  * *phys is a real address. EFI_NOT_FOUND if it does not exist.
  */
-EFI_STATUS efifs_read_low(EFI_FILE_HANDLE dir, CHAR16 *path,
-			  EFI_PHYSICAL_ADDRESS *phys, UINT64 *size);
+EFI_STATUS efifs_read_low(EFI_FILE_HANDLE dir, CHAR16 *path, EFI_PHYSICAL_ADDRESS *phys,
+			  UINT64 *size);
 
 /*
  * Load every regular file under `dir`, recursively, as a boot module
@@ -40,8 +39,7 @@ EFI_STATUS efifs_read_low(EFI_FILE_HANDLE dir, CHAR16 *path,
  * files beyond `max`, are skipped with a warning. The result is sorted
  * by name so the order does not depend on the directory layout.
  */
-EFI_STATUS efifs_load_modules(EFI_FILE_HANDLE dir, const char *const *skip,
-			      unsigned int nskip, struct boot_module *mods,
-			      unsigned int max, unsigned int *count);
+EFI_STATUS efifs_load_modules(EFI_FILE_HANDLE dir, const char *const *skip, unsigned int nskip,
+			      struct boot_module *mods, unsigned int max, unsigned int *count);
 
 #endif

@@ -60,8 +60,7 @@ uint32_t efimap_type(uint32_t efi_type)
 	}
 }
 
-static void efimap_remove(struct boot_mem_region *out, unsigned int *n,
-			  unsigned int i)
+static void efimap_remove(struct boot_mem_region *out, unsigned int *n, unsigned int i)
 {
 	for (; i + 1 < *n; i++)
 		out[i] = out[i + 1];
@@ -69,17 +68,15 @@ static void efimap_remove(struct boot_mem_region *out, unsigned int *n,
 }
 
 /* Insert [base, base+len) keeping out[] sorted and merged. */
-static void efimap_insert(struct boot_mem_region *out, unsigned int *n,
-			  unsigned int max, uint64_t base, uint64_t len,
-			  uint32_t type, unsigned int *dropped)
+static void efimap_insert(struct boot_mem_region *out, unsigned int *n, unsigned int max,
+			  uint64_t base, uint64_t len, uint32_t type, unsigned int *dropped)
 {
 	unsigned int i = *n, j;
 
 	while (i > 0 && out[i - 1].base > base)
 		i--;
 
-	if (i > 0 && out[i - 1].type == type &&
-	    out[i - 1].base + out[i - 1].length == base) {
+	if (i > 0 && out[i - 1].type == type && out[i - 1].base + out[i - 1].length == base) {
 		out[i - 1].length += len;
 		/* The grown region may now touch its successor. */
 		if (i < *n && out[i].type == type &&
@@ -110,8 +107,7 @@ static void efimap_insert(struct boot_mem_region *out, unsigned int *n,
 }
 
 unsigned int efimap_convert(const void *map, size_t map_size, size_t desc_size,
-			    struct boot_mem_region *out, unsigned int max,
-			    unsigned int *dropped)
+			    struct boot_mem_region *out, unsigned int max, unsigned int *dropped)
 {
 	const uint8_t *p = map;
 	unsigned int n = 0;
@@ -125,14 +121,11 @@ unsigned int efimap_convert(const void *map, size_t map_size, size_t desc_size,
 		uint64_t len;
 
 		/* A length that does not fit 64 bits is firmware garbage. */
-		if (d->num_pages == 0 ||
-		    d->num_pages > (UINT64_MAX >> EFIMAP_PAGE_SHIFT) ||
-		    d->phys_start + (d->num_pages << EFIMAP_PAGE_SHIFT) <
-			    d->phys_start)
+		if (d->num_pages == 0 || d->num_pages > (UINT64_MAX >> EFIMAP_PAGE_SHIFT) ||
+		    d->phys_start + (d->num_pages << EFIMAP_PAGE_SHIFT) < d->phys_start)
 			continue;
 		len = d->num_pages << EFIMAP_PAGE_SHIFT;
-		efimap_insert(out, &n, max, d->phys_start, len,
-			      efimap_type(d->type), dropped);
+		efimap_insert(out, &n, max, d->phys_start, len, efimap_type(d->type), dropped);
 	}
 	return n;
 }

@@ -37,7 +37,6 @@ uint32_t efimap_type(uint32_t efi_type);
  * of regions written.
  */
 unsigned int efimap_convert(const void *map, size_t map_size, size_t desc_size,
-			    struct boot_mem_region *out, unsigned int max,
-			    unsigned int *dropped);
+			    struct boot_mem_region *out, unsigned int max, unsigned int *dropped);
 
 #endif

@@ -11,8 +11,8 @@
 #define EFIMEM_LIMIT 0xffffffffULL
 #define EFIMEM_TYPE  ((EFI_MEMORY_TYPE)EFIMAP_BOOT_DATA_TYPE)
 
-static EFI_STATUS efimem_pages(EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE type,
-			       UINTN pages, EFI_PHYSICAL_ADDRESS *phys)
+static EFI_STATUS efimem_pages(EFI_ALLOCATE_TYPE how, EFI_MEMORY_TYPE type, UINTN pages,
+			       EFI_PHYSICAL_ADDRESS *phys)
 {
 	EFI_STATUS st;
 
@@ -47,16 +47,14 @@ EFI_STATUS efimem_alloc_code(UINTN pages, EFI_PHYSICAL_ADDRESS *phys)
  * of an allocation is fine (the spec only asks for page-aligned ranges
  * that were allocated).
  */
-EFI_STATUS efimem_alloc_aligned(UINTN pages, UINT64 align,
-				EFI_PHYSICAL_ADDRESS *phys)
+EFI_STATUS efimem_alloc_aligned(UINTN pages, UINT64 align, EFI_PHYSICAL_ADDRESS *phys)
 {
 	UINTN extra = align > EFIMEM_PAGE ? align / EFIMEM_PAGE : 0;
 	EFI_PHYSICAL_ADDRESS base = EFIMEM_LIMIT, start;
 	UINTN head, tail;
 	EFI_STATUS st;
 
-	st = BS->AllocatePages(AllocateMaxAddress, EFIMEM_TYPE, pages + extra,
-			       &base);
+	st = BS->AllocatePages(AllocateMaxAddress, EFIMEM_TYPE, pages + extra, &base);
 	if (EFI_ERROR(st))
 		return st;
 	start = (base + align - 1) & ~(align - 1);

@@ -11,15 +11,14 @@
 
 #include <efi.h>
 
-#define EFIMEM_PAGE 4096ULL
+#define EFIMEM_PAGE         4096ULL
 #define EFIMEM_PAGES(bytes) (((bytes) + EFIMEM_PAGE - 1) / EFIMEM_PAGE)
 
 /* Any `pages` pages below 4 GiB. */
 EFI_STATUS efimem_alloc(UINTN pages, EFI_PHYSICAL_ADDRESS *phys);
 
 /* `pages` pages below 4 GiB starting on an `align` boundary (power of 2). */
-EFI_STATUS efimem_alloc_aligned(UINTN pages, UINT64 align,
-				EFI_PHYSICAL_ADDRESS *phys);
+EFI_STATUS efimem_alloc_aligned(UINTN pages, UINT64 align, EFI_PHYSICAL_ADDRESS *phys);
 
 /* Exactly [phys, phys + pages * 4 KiB). */
 EFI_STATUS efimem_alloc_at(UINTN pages, EFI_PHYSICAL_ADDRESS phys);

@@ -25,7 +25,6 @@
  * 0 < kernel_size <= EFIPT_KERNEL_MAX. Returns the value for CR3 (the
  * PML4's physical address), or 0 on a bad argument.
  */
-hpa_t efipt_build(void *block, hpa_t block_phys, hpa_t kernel_phys,
-		  uint64_t kernel_size);
+hpa_t efipt_build(void *block, hpa_t block_phys, hpa_t kernel_phys, uint64_t kernel_size);
 
 #endif

@@ -18,9 +18,9 @@
 #include <stdint.h>
 
 struct handoff_gdt {
-	uint64_t desc[3];   /* null, 64-bit code, data */
+	uint64_t desc[3]; /* null, 64-bit code, data */
 	uint16_t pad[3];
-	uint16_t limit;     /* the GDTR image starts here */
+	uint16_t limit; /* the GDTR image starts here */
 	uint64_t base;
 } __attribute__((aligned(16)));
 
@@ -32,8 +32,7 @@ struct handoff_gdt {
  * Disables interrupts, sets CR0.WP, loads CR3 and the GDT, reloads the
  * segment registers and enters the kernel as if called. Never returns.
  */
-typedef void (*handoff_fn)(uint64_t boot_info, uint64_t cr3,
-			   uint64_t stack_top, uint64_t entry,
+typedef void (*handoff_fn)(uint64_t boot_info, uint64_t cr3, uint64_t stack_top, uint64_t entry,
 			   uint64_t gdtr) __attribute__((noreturn));
 
 extern const uint8_t handoff_start[];

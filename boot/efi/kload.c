@@ -29,15 +29,14 @@ static bool kload_entry_high(const struct elf_image *img)
 	for (i = 0; i < img->nsegs; i++) {
 		const struct elf_segment *s = &img->segs[i];
 
-		if (s->vaddr == KERNEL_VIRT_BASE + s->paddr &&
-		    img->entry >= s->vaddr && img->entry - s->vaddr < s->memsz)
+		if (s->vaddr == KERNEL_VIRT_BASE + s->paddr && img->entry >= s->vaddr &&
+		    img->entry - s->vaddr < s->memsz)
 			return true;
 	}
 	return false;
 }
 
-static EFI_STATUS kload_check(const void *elf, UINTN size,
-			      struct elf_image *img, UINT64 *span)
+static EFI_STATUS kload_check(const void *elf, UINTN size, struct elf_image *img, UINT64 *span)
 {
 	enum elf_error err;
 	uint64_t lo, hi;
@@ -51,14 +50,13 @@ static EFI_STATUS kload_check(const void *elf, UINTN size,
 	for (i = 0; i < img->nsegs; i++) {
 		if (!kload_segment_ok(&img->segs[i])) {
 			efilog(L"kernel: segment %d (paddr 0x%lx vaddr 0x%lx) "
-			       L"not linked for KERNEL_LINK_PHYS/VIRT_BASE", i,
-			       img->segs[i].paddr, img->segs[i].vaddr);
+			       L"not linked for KERNEL_LINK_PHYS/VIRT_BASE",
+			       i, img->segs[i].paddr, img->segs[i].vaddr);
 			return EFI_LOAD_ERROR;
 		}
 	}
 	if (!kload_entry_high(img)) {
-		efilog(L"kernel: entry 0x%lx not in the high-half image",
-		       img->entry);
+		efilog(L"kernel: entry 0x%lx not in the high-half image", img->entry);
 		return EFI_LOAD_ERROR;
 	}
 	elf_phys_span(img, &lo, &hi);
@@ -89,8 +87,7 @@ EFI_STATUS kload_place(const void *elf, UINTN size, struct kload_result *res)
 	if (EFI_ERROR(st)) {
 		st = efimem_alloc_aligned(pages, KLOAD_ALIGN, &base);
 		if (EFI_ERROR(st)) {
-			efilog(L"kernel: no room for %ld bytes below 4 GiB: %r",
-			       map, st);
+			efilog(L"kernel: no room for %ld bytes below 4 GiB: %r", map, st);
 			return st;
 		}
 	}
@@ -107,7 +104,7 @@ EFI_STATUS kload_place(const void *elf, UINTN size, struct kload_result *res)
 	res->phys_end = base + span;
 	res->map_size = map;
 	res->entry = img.entry;
-	efilog(L"kernel: %d segments, %ld bytes at 0x%lx, entry 0x%lx",
-	       img.nsegs, span, base, img.entry);
+	efilog(L"kernel: %d segments, %ld bytes at 0x%lx, entry 0x%lx", img.nsegs, span, base,
+	       img.entry);
 	return EFI_SUCCESS;
 }

@@ -36,8 +36,8 @@
 #define LOADER_STACK_SIZE  (16 * 1024)
 #define LOADER_EBS_TRIES   8
 /* Extra descriptors room in the map buffer for allocations in between. */
-#define LOADER_MAP_SLACK   32
-#define CR4_LA57           (1ULL << 12) /* SDM Vol. 3A 2.5 */
+#define LOADER_MAP_SLACK 32
+#define CR4_LA57         (1ULL << 12) /* SDM Vol. 3A 2.5 */
 
 /*
  * Everything the kernel reads through %rdi, in one allocation: the
@@ -115,8 +115,8 @@ static UINTN loader_cmdline(const EFI_LOADED_IMAGE *li, char *out)
 		;
 	for (w = i; w < n && s[w] != ' ' && s[w] != '\t'; w++)
 		;
-	if (w - i >= 4 && s[w - 4] == '.' && (s[w - 3] | 0x20) == 'e' &&
-	    (s[w - 2] | 0x20) == 'f' && (s[w - 1] | 0x20) == 'i')
+	if (w - i >= 4 && s[w - 4] == '.' && (s[w - 3] | 0x20) == 'e' && (s[w - 2] | 0x20) == 'f' &&
+	    (s[w - 1] | 0x20) == 'i')
 		i = w;
 	for (; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
 		;
@@ -144,8 +144,7 @@ static EFI_STATUS loader_alloc_block(struct loader *ld)
 	UINTN cmdcap = ld->li->LoadOptionsSize / sizeof(CHAR16) + 1;
 	EFI_STATUS st;
 
-	st = efimem_alloc(EFIMEM_PAGES(sizeof(struct loader_block) + cmdcap),
-			  &phys);
+	st = efimem_alloc(EFIMEM_PAGES(sizeof(struct loader_block) + cmdcap), &phys);
 	if (EFI_ERROR(st)) {
 		efilog(L"cannot allocate boot_info: %r", st);
 		return st;
@@ -182,8 +181,7 @@ static EFI_STATUS loader_load_files(struct loader *ld)
 
 	st = efifs_read_low(ld->root, LOADER_CONFIG_PATH, &phys, &size);
 	if (st == EFI_NOT_FOUND) {
-		efilog(L"no \\%s, booting without a host config",
-		       LOADER_CONFIG_PATH);
+		efilog(L"no \\%s, booting without a host config", LOADER_CONFIG_PATH);
 	} else if (EFI_ERROR(st)) {
 		efilog(L"cannot read \\%s: %r", LOADER_CONFIG_PATH, st);
 		return st;
@@ -196,12 +194,10 @@ static EFI_STATUS loader_load_files(struct loader *ld)
 	st = ld->root->Open(ld->root, &dir, LOADER_DIR, EFI_FILE_MODE_READ, 0);
 	if (EFI_ERROR(st))
 		return st;
-	st = efifs_load_modules(dir, skip, 2, ld->blk->modules,
-				BOOT_INFO_MAX_MODULES, &count);
+	st = efifs_load_modules(dir, skip, 2, ld->blk->modules, BOOT_INFO_MAX_MODULES, &count);
 	dir->Close(dir);
 	if (EFI_ERROR(st)) {
-		efilog(L"cannot read the modules under \\%s: %r", LOADER_DIR,
-		       st);
+		efilog(L"cannot read the modules under \\%s: %r", LOADER_DIR, st);
 		return st;
 	}
 	bi->modules_phys = loader_phys(ld->blk->modules);
@@ -225,13 +221,11 @@ static EFI_STATUS loader_prepare_jump(struct loader *ld)
 		efilog(L"cannot allocate page tables/stack: %r", st);
 		return st;
 	}
-	ld->cr3 = efipt_build((void *)(UINTN)pt, pt, ld->kernel.phys_base,
-			      ld->kernel.map_size);
+	ld->cr3 = efipt_build((void *)(UINTN)pt, pt, ld->kernel.phys_base, ld->kernel.map_size);
 	if (!ld->cr3)
 		return EFI_LOAD_ERROR;
 	ld->stack_top = stack + LOADER_STACK_SIZE;
-	CopyMem((void *)(UINTN)code, handoff_start,
-		(UINTN)(handoff_end - handoff_start));
+	CopyMem((void *)(UINTN)code, handoff_start, (UINTN)(handoff_end - handoff_start));
 	ld->handoff = (handoff_fn)(UINTN)code;
 	loader_gdt_init(&ld->blk->gdt);
 	return EFI_SUCCESS;
@@ -254,8 +248,7 @@ static void loader_fill_info(struct loader *ld)
 	len = loader_cmdline(ld->li, ld->blk->cmdline);
 	bi->cmdline_phys = loader_phys(ld->blk->cmdline);
 	bi->cmdline_size = len;
-	efilog(L"rsdp 0x%lx, command line \"%a\"", bi->rsdp_phys,
-	       ld->blk->cmdline);
+	efilog(L"rsdp 0x%lx, command line \"%a\"", bi->rsdp_phys, ld->blk->cmdline);
 }
 
 /* A trial conversion, while we may still print, to warn about overflow. */
@@ -272,13 +265,12 @@ static void loader_check_map(struct loader *ld)
 	if (!buf)
 		return;
 	if (!EFI_ERROR(BS->GetMemoryMap(&size, buf, &key, &dsize, &dver))) {
-		n = efimap_convert(buf, size, dsize, ld->blk->mmap,
-				   BOOT_INFO_MAX_MMAP, &dropped);
-		efilog(L"memory map: %d descriptors -> %d regions",
-		       dsize ? size / dsize : 0, n);
+		n = efimap_convert(buf, size, dsize, ld->blk->mmap, BOOT_INFO_MAX_MMAP, &dropped);
+		efilog(L"memory map: %d descriptors -> %d regions", dsize ? size / dsize : 0, n);
 		if (dropped)
 			efilog(L"warning: %d regions above the first %d "
-			       L"dropped", dropped, BOOT_INFO_MAX_MMAP);
+			       L"dropped",
+			       dropped, BOOT_INFO_MAX_MMAP);
 	}
 	FreePool(buf);
 }
@@ -313,9 +305,8 @@ static EFI_STATUS loader_exit_boot_services(struct loader *ld)
 		}
 		if (EFI_ERROR(st))
 			return st;
-		ld->blk->bi.mmap_count =
-			efimap_convert(buf, size, dsize, ld->blk->mmap,
-				       BOOT_INFO_MAX_MMAP, &dropped);
+		ld->blk->bi.mmap_count = efimap_convert(buf, size, dsize, ld->blk->mmap,
+							BOOT_INFO_MAX_MMAP, &dropped);
 		st = BS->ExitBootServices(ld->image, key);
 		if (st != EFI_INVALID_PARAMETER)
 			return st;
@@ -332,8 +323,7 @@ static EFI_STATUS loader_run(struct loader *ld)
 		efilog(L"5-level paging is active; not supported");
 		return EFI_UNSUPPORTED;
 	}
-	st = BS->HandleProtocol(ld->image, &LoadedImageProtocol,
-				(void **)&ld->li);
+	st = BS->HandleProtocol(ld->image, &LoadedImageProtocol, (void **)&ld->li);
 	if (!EFI_ERROR(st))
 		st = efifs_open_root(ld->image, &ld->root);
 	if (EFI_ERROR(st)) {
@@ -351,14 +341,13 @@ static EFI_STATUS loader_run(struct loader *ld)
 		return st;
 	loader_fill_info(ld);
 	loader_check_map(ld);
-	efilog(L"%d modules; exiting boot services, entering kernel",
-	       ld->blk->bi.module_count);
+	efilog(L"%d modules; exiting boot services, entering kernel", ld->blk->bi.module_count);
 
 	st = loader_exit_boot_services(ld);
 	if (EFI_ERROR(st))
 		return st;
-	ld->handoff(loader_phys(&ld->blk->bi), ld->cr3, ld->stack_top,
-		    ld->kernel.entry, loader_phys(&ld->blk->gdt.limit));
+	ld->handoff(loader_phys(&ld->blk->bi), ld->cr3, ld->stack_top, ld->kernel.entry,
+		    loader_phys(&ld->blk->gdt.limit));
 }
 
 /*

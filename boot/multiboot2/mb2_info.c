@@ -101,8 +101,8 @@ static size_t str_len(const uint8_t *p, size_t max)
  * with the same type: loaders converting a UEFI map emit many adjacent
  * entries, and merging keeps real maps well inside BOOT_INFO_MAX_MMAP.
  */
-static enum mb2_status add_region(struct mb2_boot_storage *st, uint64_t base,
-				  uint64_t length, uint32_t type)
+static enum mb2_status add_region(struct mb2_boot_storage *st, uint64_t base, uint64_t length,
+				  uint32_t type)
 {
 	struct boot_info *bi = &st->info;
 	struct boot_mem_region *prev;
@@ -162,8 +162,8 @@ static enum mb2_status parse_mmap(struct mb2_ctx *c, const uint8_t *tag, uint32_
 	/* entry_version (tag + 12) is ignored: later versions stay compatible. */
 	for (off = MB2_MMAP_HDR; size - off >= esize; off += esize) {
 		const uint8_t *e = tag + off;
-		enum mb2_status st = add_region(c->out, rd64(e), rd64(e + 8),
-						mmap_type(rd32(e + 16)));
+		enum mb2_status st =
+			add_region(c->out, rd64(e), rd64(e + 8), mmap_type(rd32(e + 16)));
 
 		if (st)
 			return st;
@@ -365,11 +365,13 @@ static enum mb2_status carve(struct mb2_boot_storage *st, uint64_t base, uint64_
 		r->type = BOOT_MEM_BOOT_DATA;
 		if (head)
 			st->mmap[bi->mmap_count++] =
-				(struct boot_mem_region){ .base = rs, .length = base - rs,
+				(struct boot_mem_region){ .base = rs,
+							  .length = base - rs,
 							  .type = BOOT_MEM_USABLE };
 		if (tail)
 			st->mmap[bi->mmap_count++] =
-				(struct boot_mem_region){ .base = end, .length = re - end,
+				(struct boot_mem_region){ .base = end,
+							  .length = re - end,
 							  .type = BOOT_MEM_USABLE };
 	}
 	return MB2_OK;

@@ -49,41 +49,41 @@ struct mb2_boot_storage {
 };
 
 struct mb2_input {
-	const void *info;       /* the information block, readable, 8-byte aligned */
-	size_t readable;        /* bytes readable at `info`; total_size must fit */
-	hpa_t info_phys;        /* physical address of the block (EBX at entry) */
-	hpa_t kernel_phys_end;  /* end of the loaded image, .bss included */
-	hpa_t storage_phys;     /* physical address of the caller's storage */
+	const void *info;      /* the information block, readable, 8-byte aligned */
+	size_t readable;       /* bytes readable at `info`; total_size must fit */
+	hpa_t info_phys;       /* physical address of the block (EBX at entry) */
+	hpa_t kernel_phys_end; /* end of the loaded image, .bss included */
+	hpa_t storage_phys;    /* physical address of the caller's storage */
 };
 
 /* One value per way the block can be wrong; mb2_strerror() explains each. */
 enum mb2_status {
 	MB2_OK = 0,
-	MB2_ERR_ALIGN,              /* block not 8-byte aligned (3.6.2) */
-	MB2_ERR_ABOVE_4G,           /* block not wholly below 4 GiB */
-	MB2_ERR_TOTAL_SIZE_SMALL,   /* total_size < fixed part + end tag */
+	MB2_ERR_ALIGN,               /* block not 8-byte aligned (3.6.2) */
+	MB2_ERR_ABOVE_4G,            /* block not wholly below 4 GiB */
+	MB2_ERR_TOTAL_SIZE_SMALL,    /* total_size < fixed part + end tag */
 	MB2_ERR_TOTAL_SIZE_READABLE, /* total_size > bytes the caller can read */
-	MB2_ERR_TAG_SIZE,           /* a tag's size < 8 */
-	MB2_ERR_TAG_OVERRUN,        /* a tag runs past total_size */
-	MB2_ERR_NO_END_TAG,         /* tags ran out before an end tag */
-	MB2_ERR_DUPLICATE_TAG,      /* a tag that may appear once appeared twice */
+	MB2_ERR_TAG_SIZE,            /* a tag's size < 8 */
+	MB2_ERR_TAG_OVERRUN,         /* a tag runs past total_size */
+	MB2_ERR_NO_END_TAG,          /* tags ran out before an end tag */
+	MB2_ERR_DUPLICATE_TAG,       /* a tag that may appear once appeared twice */
 	MB2_ERR_CMDLINE_UNTERMINATED,
 	MB2_ERR_MEMINFO_SIZE,
-	MB2_ERR_MMAP_SIZE,          /* memory map tag shorter than its header */
-	MB2_ERR_MMAP_ENTRY_SIZE,    /* entry_size < 24 or not a multiple of 8 */
-	MB2_ERR_MMAP_TOO_MANY,      /* more than BOOT_INFO_MAX_MMAP regions */
-	MB2_ERR_MMAP_NO_ROOM,       /* no room left to carve out boot data */
-	MB2_ERR_NO_MEMORY_MAP,      /* neither a memory map nor basic meminfo */
-	MB2_ERR_MODULE_SIZE,        /* module tag shorter than its fields */
-	MB2_ERR_MODULE_RANGE,       /* mod_end < mod_start */
-	MB2_ERR_MODULE_AT_ZERO,     /* mod_start == 0, reads as "none" */
+	MB2_ERR_MMAP_SIZE,       /* memory map tag shorter than its header */
+	MB2_ERR_MMAP_ENTRY_SIZE, /* entry_size < 24 or not a multiple of 8 */
+	MB2_ERR_MMAP_TOO_MANY,   /* more than BOOT_INFO_MAX_MMAP regions */
+	MB2_ERR_MMAP_NO_ROOM,    /* no room left to carve out boot data */
+	MB2_ERR_NO_MEMORY_MAP,   /* neither a memory map nor basic meminfo */
+	MB2_ERR_MODULE_SIZE,     /* module tag shorter than its fields */
+	MB2_ERR_MODULE_RANGE,    /* mod_end < mod_start */
+	MB2_ERR_MODULE_AT_ZERO,  /* mod_start == 0, reads as "none" */
 	MB2_ERR_MODULE_UNTERMINATED,
 	MB2_ERR_MODULE_NAME_EMPTY,
-	MB2_ERR_MODULE_NAME_LONG,   /* name does not fit BOOT_MODULE_NAME_LEN */
-	MB2_ERR_MODULE_TOO_MANY,    /* more than BOOT_INFO_MAX_MODULES */
-	MB2_ERR_CONFIG_DUPLICATE,   /* two modules named strata.conf */
-	MB2_ERR_RSDP_SIZE,          /* ACPI tag too short for its RSDP */
-	MB2_ERR_KERNEL_END,         /* kernel_phys_end not in (base, 4 GiB] */
+	MB2_ERR_MODULE_NAME_LONG, /* name does not fit BOOT_MODULE_NAME_LEN */
+	MB2_ERR_MODULE_TOO_MANY,  /* more than BOOT_INFO_MAX_MODULES */
+	MB2_ERR_CONFIG_DUPLICATE, /* two modules named strata.conf */
+	MB2_ERR_RSDP_SIZE,        /* ACPI tag too short for its RSDP */
+	MB2_ERR_KERNEL_END,       /* kernel_phys_end not in (base, 4 GiB] */
 	MB2_STATUS_COUNT
 };
 

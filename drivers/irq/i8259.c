@@ -24,19 +24,19 @@ void i8259_disable(void)
 	io_wait();
 	cpu_outb(PIC2_CMD, ICW1_INIT_ICW4);
 	io_wait();
-	cpu_outb(PIC1_DATA, I8259_VECTOR_BASE);     /* ICW2: vector base */
+	cpu_outb(PIC1_DATA, I8259_VECTOR_BASE); /* ICW2: vector base */
 	io_wait();
 	cpu_outb(PIC2_DATA, I8259_VECTOR_BASE + 8);
 	io_wait();
-	cpu_outb(PIC1_DATA, 1 << 2);                /* ICW3: slave on IRQ2 */
+	cpu_outb(PIC1_DATA, 1 << 2); /* ICW3: slave on IRQ2 */
 	io_wait();
-	cpu_outb(PIC2_DATA, 2);                     /* ICW3: slave identity */
+	cpu_outb(PIC2_DATA, 2); /* ICW3: slave identity */
 	io_wait();
 	cpu_outb(PIC1_DATA, ICW4_8086);
 	io_wait();
 	cpu_outb(PIC2_DATA, ICW4_8086);
 	io_wait();
-	cpu_outb(PIC1_DATA, 0xff);                  /* OCW1: mask everything */
+	cpu_outb(PIC1_DATA, 0xff); /* OCW1: mask everything */
 	cpu_outb(PIC2_DATA, 0xff);
 }
 

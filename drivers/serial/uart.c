@@ -17,13 +17,13 @@ enum {
 	UART_LSR = 5,
 };
 
-#define LCR_8N1  0x03
-#define LCR_DLAB 0x80
+#define LCR_8N1          0x03
+#define LCR_DLAB         0x80
 #define FCR_ENABLE_CLEAR 0x07 /* enable FIFOs, clear RX and TX */
 #define MCR_DTR_RTS_OUT2 0x0b
-#define LSR_DATA_READY 0x01
-#define LSR_THR_EMPTY  0x20
-#define LSR_TX_IDLE    0x40
+#define LSR_DATA_READY   0x01
+#define LSR_THR_EMPTY    0x20
+#define LSR_TX_IDLE      0x40
 
 /* The loop bound keeps a missing UART from hanging the kernel forever. */
 #define UART_SPIN_LIMIT 1000000

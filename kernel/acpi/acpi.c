@@ -13,14 +13,14 @@
 
 #include "kernel/acpi/acpi_priv.h"
 
-#define RSDP_V1_LEN      20 /* ACPI 1.0 part, covered by Checksum */
-#define RSDP_V2_LEN      36
-#define RSDP_MAX_LEN     4096 /* sanity bound on the RSDP Length field */
-#define BDA_EBDA_SEG     0x40e
-#define EBDA_SCAN_LEN    1024
-#define BIOS_AREA_BASE   0xe0000
-#define BIOS_AREA_LEN    0x20000
-#define LOW_MEMORY_END   0xa0000
+#define RSDP_V1_LEN    20 /* ACPI 1.0 part, covered by Checksum */
+#define RSDP_V2_LEN    36
+#define RSDP_MAX_LEN   4096 /* sanity bound on the RSDP Length field */
+#define BDA_EBDA_SEG   0x40e
+#define EBDA_SCAN_LEN  1024
+#define BIOS_AREA_BASE 0xe0000
+#define BIOS_AREA_LEN  0x20000
+#define LOW_MEMORY_END 0xa0000
 
 void acpi_warn(struct acpi_info *info, const char *fmt, ...)
 {
@@ -57,8 +57,7 @@ static bool acpi_rsdp_v1_ok(const uint8_t *p)
 	return memcmp(p, "RSD PTR ", 8) == 0 && acpi_sum(p, RSDP_V1_LEN) == 0;
 }
 
-static bool acpi_scan_rsdp(const struct acpi_mem_ops *ops, hpa_t base,
-			   size_t len, hpa_t *rsdp_pa)
+static bool acpi_scan_rsdp(const struct acpi_mem_ops *ops, hpa_t base, size_t len, hpa_t *rsdp_pa)
 {
 	const uint8_t *p = ops->map(ops->ctx, base, len);
 
@@ -86,8 +85,7 @@ int acpi_find_rsdp(const struct acpi_mem_ops *ops, hpa_t *rsdp_pa)
 		hpa_t ebda = (hpa_t)acpi_get16(bda) << 4;
 
 		if (ebda >= 0x500 && ebda < LOW_MEMORY_END &&
-		    acpi_scan_rsdp(ops, ebda, MIN(EBDA_SCAN_LEN, LOW_MEMORY_END - ebda),
-				   rsdp_pa))
+		    acpi_scan_rsdp(ops, ebda, MIN(EBDA_SCAN_LEN, LOW_MEMORY_END - ebda), rsdp_pa))
 			return 0;
 	}
 	if (acpi_scan_rsdp(ops, BIOS_AREA_BASE, BIOS_AREA_LEN, rsdp_pa))
@@ -123,9 +121,8 @@ static void acpi_set_status(struct acpi_table_ref *ref, enum acpi_table_status s
  * info->tables (*ref_out, may be NULL when the list is full). Returns the
  * table, valid until the next map(), or NULL after a warning.
  */
-static const uint8_t *acpi_load_table(const struct acpi_mem_ops *ops,
-				      struct acpi_info *info, hpa_t pa,
-				      const char *want, uint32_t *len_out,
+static const uint8_t *acpi_load_table(const struct acpi_mem_ops *ops, struct acpi_info *info,
+				      hpa_t pa, const char *want, uint32_t *len_out,
 				      struct acpi_table_ref **ref_out)
 {
 	struct acpi_table_ref *ref = acpi_record(info, pa);
@@ -153,8 +150,7 @@ static const uint8_t *acpi_load_table(const struct acpi_mem_ops *ops,
 		acpi_warn(info, "%s at 0x%llx: signature is '%s'", want, where, sig);
 		return NULL;
 	}
-	if (len < ACPI_SDT_HEADER_LEN || len > ACPI_TABLE_MAX_LEN ||
-	    pa > UINT64_MAX - len) {
+	if (len < ACPI_SDT_HEADER_LEN || len > ACPI_TABLE_MAX_LEN || pa > UINT64_MAX - len) {
 		acpi_set_status(ref, ACPI_TABLE_BAD_LENGTH);
 		acpi_warn(info, "%s at 0x%llx: bad length %u", sig, where, len);
 		return NULL;
@@ -180,8 +176,8 @@ static const uint8_t *acpi_load_table(const struct acpi_mem_ops *ops,
  * into entries[]. Returns the number of entries, or -EINVAL if the table
  * is not valid.
  */
-static int acpi_read_root(const struct acpi_mem_ops *ops, struct acpi_info *info,
-			  hpa_t pa, bool xsdt, hpa_t *entries)
+static int acpi_read_root(const struct acpi_mem_ops *ops, struct acpi_info *info, hpa_t pa,
+			  bool xsdt, hpa_t *entries)
 {
 	const char *sig = xsdt ? "XSDT" : "RSDT";
 	size_t width = xsdt ? 8 : 4;
@@ -209,8 +205,8 @@ static int acpi_read_root(const struct acpi_mem_ops *ops, struct acpi_info *info
 }
 
 /* Read and check the RSDP; fills the rsdp_* fields and the root addresses. */
-static int acpi_read_rsdp(const struct acpi_mem_ops *ops, struct acpi_info *info,
-			  hpa_t pa, hpa_t *rsdt, hpa_t *xsdt)
+static int acpi_read_rsdp(const struct acpi_mem_ops *ops, struct acpi_info *info, hpa_t pa,
+			  hpa_t *rsdt, hpa_t *xsdt)
 {
 	const uint8_t *p = ops->map(ops->ctx, pa, RSDP_V1_LEN);
 	uint32_t len;
@@ -250,8 +246,8 @@ static int acpi_read_rsdp(const struct acpi_mem_ops *ops, struct acpi_info *info
 }
 
 /* Look for \_S5 in a definition block (DSDT 5.2.11.1, SSDT 5.2.11.2). */
-static void acpi_scan_s5(struct acpi_info *info, struct acpi_s5_info *s5,
-			 hpa_t pa, const uint8_t *t, uint32_t len)
+static void acpi_scan_s5(struct acpi_info *info, struct acpi_s5_info *s5, hpa_t pa,
+			 const uint8_t *t, uint32_t len)
 {
 	int ret = acpi_aml_find_s5(t + ACPI_SDT_HEADER_LEN, len - ACPI_SDT_HEADER_LEN,
 				   &s5->slp_typ_a, &s5->slp_typ_b);
@@ -260,14 +256,14 @@ static void acpi_scan_s5(struct acpi_info *info, struct acpi_s5_info *s5,
 		s5->valid = true;
 		s5->found_in = pa;
 	} else if (ret == -EINVAL) {
-		acpi_warn(info, "%.4s at 0x%llx: malformed \\_S5 package",
-			  (const char *)t, (unsigned long long)pa);
+		acpi_warn(info, "%.4s at 0x%llx: malformed \\_S5 package", (const char *)t,
+			  (unsigned long long)pa);
 	}
 }
 
 /* Is this the first table with that signature? Later ones are ignored. */
-static bool acpi_first(struct acpi_info *info, bool seen, const char *sig,
-		       hpa_t pa, struct acpi_table_ref *ref)
+static bool acpi_first(struct acpi_info *info, bool seen, const char *sig, hpa_t pa,
+		       struct acpi_table_ref *ref)
 {
 	if (!seen)
 		return true;
@@ -276,9 +272,8 @@ static bool acpi_first(struct acpi_info *info, bool seen, const char *sig,
 	return false;
 }
 
-static void acpi_dispatch(struct acpi_info *info, struct acpi_s5_info *ssdt_s5,
-			  hpa_t pa, const uint8_t *t, uint32_t len,
-			  struct acpi_table_ref *ref)
+static void acpi_dispatch(struct acpi_info *info, struct acpi_s5_info *ssdt_s5, hpa_t pa,
+			  const uint8_t *t, uint32_t len, struct acpi_table_ref *ref)
 {
 	if (memcmp(t, "FACP", 4) == 0) {
 		if (acpi_first(info, info->fadt.present, "FACP", pa, ref))
@@ -379,7 +374,8 @@ void acpi_fallback(struct acpi_info *info, uint32_t bsp_apic_id)
 		/* ... and LINT1 of every local APIC is NMI. */
 		m->lapic_nmi_count = 1;
 		m->lapic_nmis[0] = (struct acpi_lapic_nmi){
-			.acpi_uid = ACPI_UID_ALL, .lint = 1,
+			.acpi_uid = ACPI_UID_ALL,
+			.lint = 1,
 		};
 	}
 	/*
@@ -391,7 +387,8 @@ void acpi_fallback(struct acpi_info *info, uint32_t bsp_apic_id)
 	if (f->reset_source == ACPI_RESET_NONE && !f->hw_reduced) {
 		f->reset_source = ACPI_RESET_GUESS;
 		f->reset_reg = (struct acpi_gas){
-			.space_id = ACPI_GAS_IO, .bit_width = 8,
+			.space_id = ACPI_GAS_IO,
+			.bit_width = 8,
 			.address = ACPI_CF9_RESET_PORT,
 		};
 		f->reset_value = ACPI_CF9_RESET_VALUE;
@@ -403,6 +400,5 @@ uint16_t acpi_pm1_cnt_sleep_value(uint16_t current, uint8_t slp_typ)
 	/* 4.8.3.2.1, PM1 Control: SLP_TYPx bits 12:10, SLP_EN bit 13. */
 	const uint16_t slp_typ_mask = 7u << 10, slp_en = 1u << 13;
 
-	return (uint16_t)((current & ~(slp_typ_mask | slp_en)) |
-			  ((slp_typ & 7u) << 10) | slp_en);
+	return (uint16_t)((current & ~(slp_typ_mask | slp_en)) | ((slp_typ & 7u) << 10) | slp_en);
 }

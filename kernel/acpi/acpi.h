@@ -22,18 +22,18 @@
 
 #include "kernel/include/strata/types.h"
 
-#define ACPI_MAX_TABLES     64  /* root table entries looked at */
+#define ACPI_MAX_TABLES     64 /* root table entries looked at */
 #define ACPI_MAX_CPUS       256
 #define ACPI_MAX_IOAPICS    16
-#define ACPI_MAX_ISOS       32  /* interrupt source overrides */
-#define ACPI_MAX_NMI_SRCS   8   /* MADT type 3 */
-#define ACPI_MAX_LAPIC_NMIS 32  /* MADT types 4 and 0xA */
-#define ACPI_MAX_MCFG       4   /* PCIe ECAM segments */
+#define ACPI_MAX_ISOS       32 /* interrupt source overrides */
+#define ACPI_MAX_NMI_SRCS   8  /* MADT type 3 */
+#define ACPI_MAX_LAPIC_NMIS 32 /* MADT types 4 and 0xA */
+#define ACPI_MAX_MCFG       4  /* PCIe ECAM segments */
 #define ACPI_MAX_WARNINGS   16
 #define ACPI_WARNING_LEN    80
 
 /* Larger tables are refused: bounds what a corrupt length makes us map. */
-#define ACPI_TABLE_MAX_LEN  (16u << 20)
+#define ACPI_TABLE_MAX_LEN (16u << 20)
 
 /* acpi_uid of an NMI entry that applies to every processor (5.2.12.7). */
 #define ACPI_UID_ALL 0xffffffffu
@@ -64,7 +64,7 @@ enum acpi_gas_space {
 };
 
 struct acpi_gas {
-	uint8_t space_id;    /* enum acpi_gas_space, or another 5.2.3.2 value */
+	uint8_t space_id; /* enum acpi_gas_space, or another 5.2.3.2 value */
 	uint8_t bit_width;
 	uint8_t bit_offset;
 	uint8_t access_size; /* 0 undefined (legacy), 1 byte ... 4 qword */
@@ -78,13 +78,13 @@ enum acpi_table_status {
 	ACPI_TABLE_BAD_LENGTH,    /* < header, > ACPI_TABLE_MAX_LEN, or wraps */
 	ACPI_TABLE_BAD_SIGNATURE, /* not what the pointer promised */
 	ACPI_TABLE_BAD_CHECKSUM,
-	ACPI_TABLE_DUPLICATE,     /* valid, but a second FACP/APIC/...: ignored */
+	ACPI_TABLE_DUPLICATE, /* valid, but a second FACP/APIC/...: ignored */
 };
 
 struct acpi_table_ref {
-	char signature[5];   /* NUL-terminated; unprintable bytes as '?' */
+	char signature[5]; /* NUL-terminated; unprintable bytes as '?' */
 	uint8_t revision;
-	uint8_t status;      /* enum acpi_table_status */
+	uint8_t status; /* enum acpi_table_status */
 	uint32_t length;
 	hpa_t pa;
 };
@@ -96,19 +96,20 @@ struct acpi_table_ref {
  */
 struct acpi_cpu {
 	uint32_t apic_id;
-	uint32_t acpi_uid;      /* ACPI processor UID (8 bits for type 0) */
-	bool enabled;           /* usable now */
-	bool online_capable;    /* may be enabled at run time (hot add) */
-	bool x2apic;            /* described by a type 9 entry */
+	uint32_t acpi_uid;   /* ACPI processor UID (8 bits for type 0) */
+	bool enabled;        /* usable now */
+	bool online_capable; /* may be enabled at run time (hot add) */
+	bool x2apic;         /* described by a type 9 entry */
 };
 
 struct acpi_ioapic {
 	uint8_t id;
-	uint32_t gsi_base;      /* first global system interrupt it serves */
+	uint32_t gsi_base; /* first global system interrupt it serves */
 	hpa_t address;
 };
 
 /* MPS INTI flags (5.2.12.5, Table 5.26): polarity bits 1:0, trigger 3:2. */
+/* clang-format off */
 #define ACPI_MPS_POLARITY(f)       ((f) & 0x3)
 #define ACPI_MPS_TRIGGER(f)        (((f) >> 2) & 0x3)
 #define ACPI_MPS_CONFORMS          0 /* as the bus specifies (ISA: high, edge) */
@@ -116,12 +117,13 @@ struct acpi_ioapic {
 #define ACPI_MPS_POLARITY_LOW      3
 #define ACPI_MPS_TRIGGER_EDGE      1
 #define ACPI_MPS_TRIGGER_LEVEL     3
+/* clang-format on */
 
 /* Interrupt Source Override (5.2.12.5): ISA IRQ `source` is GSI `gsi`. */
 struct acpi_iso {
-	uint8_t bus;            /* 0 = ISA */
+	uint8_t bus; /* 0 = ISA */
 	uint8_t source;
-	uint16_t flags;         /* MPS INTI flags */
+	uint16_t flags; /* MPS INTI flags */
 	uint32_t gsi;
 };
 
@@ -133,19 +135,19 @@ struct acpi_nmi_src {
 
 /* Local APIC NMI (5.2.12.7) or Local x2APIC NMI (5.2.12.13). */
 struct acpi_lapic_nmi {
-	uint32_t acpi_uid;      /* ACPI_UID_ALL: every processor */
+	uint32_t acpi_uid; /* ACPI_UID_ALL: every processor */
 	uint16_t flags;
-	uint8_t lint;           /* LINT0 or LINT1 */
+	uint8_t lint; /* LINT0 or LINT1 */
 };
 
 struct acpi_madt_info {
-	bool present;           /* a valid MADT was parsed */
-	bool guessed;           /* filled by acpi_fallback() instead */
-	bool pcat_compat;       /* dual 8259s present: mask them (5.2.12) */
-	hpa_t lapic_address;    /* after any type 5 override */
+	bool present;        /* a valid MADT was parsed */
+	bool guessed;        /* filled by acpi_fallback() instead */
+	bool pcat_compat;    /* dual 8259s present: mask them (5.2.12) */
+	hpa_t lapic_address; /* after any type 5 override */
 	uint32_t cpu_count;
-	uint32_t cpus_dropped;  /* over ACPI_MAX_CPUS */
-	uint32_t cpus_ignored;  /* unusable (no flag) or duplicate APIC id */
+	uint32_t cpus_dropped; /* over ACPI_MAX_CPUS */
+	uint32_t cpus_ignored; /* unusable (no flag) or duplicate APIC id */
 	struct acpi_cpu cpus[ACPI_MAX_CPUS];
 	uint32_t ioapic_count;
 	uint32_t ioapics_dropped;
@@ -164,8 +166,8 @@ struct acpi_madt_info {
 /* Where the reset register came from. */
 enum acpi_reset_source {
 	ACPI_RESET_NONE = 0,
-	ACPI_RESET_FADT,        /* FADT RESET_REG, RESET_REG_SUP set (4.8.3.6) */
-	ACPI_RESET_GUESS,       /* acpi_fallback(): port 0xcf9, not promised */
+	ACPI_RESET_FADT,  /* FADT RESET_REG, RESET_REG_SUP set (4.8.3.6) */
+	ACPI_RESET_GUESS, /* acpi_fallback(): port 0xcf9, not promised */
 };
 
 /* IA-PC Boot Architecture Flags (5.2.9.3). */
@@ -177,20 +179,20 @@ enum acpi_reset_source {
 #define ACPI_BOOT_NO_CMOS_RTC    0x0020
 
 /* FADT Fixed Feature Flags (5.2.9, Table 5.10), the ones used here. */
-#define ACPI_FADT_TMR_VAL_EXT    (1u << 8)
-#define ACPI_FADT_RESET_REG_SUP  (1u << 10)
-#define ACPI_FADT_HW_REDUCED     (1u << 20)
+#define ACPI_FADT_TMR_VAL_EXT   (1u << 8)
+#define ACPI_FADT_RESET_REG_SUP (1u << 10)
+#define ACPI_FADT_HW_REDUCED    (1u << 20)
 
 struct acpi_fadt_info {
 	bool present;
 	uint8_t revision;
 	uint32_t length;
-	uint32_t flags;         /* raw Fixed Feature Flags */
-	hpa_t dsdt;             /* X_DSDT when non-zero */
-	hpa_t facs;             /* X_FIRMWARE_CTRL when non-zero */
+	uint32_t flags; /* raw Fixed Feature Flags */
+	hpa_t dsdt;     /* X_DSDT when non-zero */
+	hpa_t facs;     /* X_FIRMWARE_CTRL when non-zero */
 	uint16_t sci_irq;
-	uint32_t smi_cmd;       /* 0: no SMI command port (ACPI mode fixed) */
-	uint8_t acpi_enable;    /* written to smi_cmd to enter ACPI mode */
+	uint32_t smi_cmd;    /* 0: no SMI command port (ACPI mode fixed) */
+	uint8_t acpi_enable; /* written to smi_cmd to enter ACPI mode */
 	uint8_t acpi_disable;
 	/* X_ blocks when their address is non-zero, else the 32-bit ports. */
 	struct acpi_gas pm1a_evt;
@@ -198,11 +200,11 @@ struct acpi_fadt_info {
 	struct acpi_gas pm1a_cnt;
 	struct acpi_gas pm1b_cnt;
 	struct acpi_gas pm_tmr;
-	bool pm_tmr_32bit;      /* TMR_VAL_EXT: else the counter is 24-bit */
+	bool pm_tmr_32bit; /* TMR_VAL_EXT: else the counter is 24-bit */
 	enum acpi_reset_source reset_source;
 	struct acpi_gas reset_reg;
 	uint8_t reset_value;
-	uint8_t century;        /* CMOS index of the century, 0: none */
+	uint8_t century;         /* CMOS index of the century, 0: none */
 	uint16_t iapc_boot_arch; /* raw; zero before FADT revision 2 */
 	/*
 	 * Decoded boot flags. Before revision 2 the field did not exist and
@@ -212,22 +214,22 @@ struct acpi_fadt_info {
 	bool legacy_devices;
 	bool no_vga;
 	bool no_cmos_rtc;
-	bool hw_reduced;        /* HW_REDUCED_ACPI: no PM1/PM timer hardware */
+	bool hw_reduced; /* HW_REDUCED_ACPI: no PM1/PM timer hardware */
 };
 
 /* \_S5 sleep type values (7.4.2), written to PM1x_CNT.SLP_TYP to power off. */
 struct acpi_s5_info {
 	bool valid;
-	uint8_t slp_typ_a;      /* for PM1a_CNT */
-	uint8_t slp_typ_b;      /* for PM1b_CNT */
-	hpa_t found_in;         /* physical address of the DSDT/SSDT */
+	uint8_t slp_typ_a; /* for PM1a_CNT */
+	uint8_t slp_typ_b; /* for PM1b_CNT */
+	hpa_t found_in;    /* physical address of the DSDT/SSDT */
 };
 
 struct acpi_hpet_info {
 	bool present;
-	uint8_t number;         /* HPET sequence number */
-	uint16_t min_tick;      /* minimum clock ticks in periodic mode */
-	uint32_t block_id;      /* event timer block id (vendor, comparators) */
+	uint8_t number;    /* HPET sequence number */
+	uint16_t min_tick; /* minimum clock ticks in periodic mode */
+	uint32_t block_id; /* event timer block id (vendor, comparators) */
 	hpa_t base;
 };
 
@@ -241,16 +243,16 @@ struct acpi_mcfg_entry {
 
 enum acpi_source {
 	ACPI_SOURCE_NONE = 0,
-	ACPI_SOURCE_TABLES,     /* acpi_parse() found a valid root table */
-	ACPI_SOURCE_FALLBACK,   /* no valid root table: all from acpi_fallback() */
+	ACPI_SOURCE_TABLES,   /* acpi_parse() found a valid root table */
+	ACPI_SOURCE_FALLBACK, /* no valid root table: all from acpi_fallback() */
 };
 
 struct acpi_info {
 	enum acpi_source source;
 	hpa_t rsdp_pa;
-	uint8_t rsdp_revision;  /* 0: ACPI 1.0 (RSDT only), 2+: XSDT too */
-	char oem_id[7];         /* NUL-terminated; unprintable bytes as '?' */
-	bool xsdt_used;         /* else the RSDT */
+	uint8_t rsdp_revision; /* 0: ACPI 1.0 (RSDT only), 2+: XSDT too */
+	char oem_id[7];        /* NUL-terminated; unprintable bytes as '?' */
+	bool xsdt_used;        /* else the RSDT */
 	hpa_t root_pa;
 	/*
 	 * Every table looked at, valid or not, in the order visited: the root
@@ -311,8 +313,7 @@ void acpi_fallback(struct acpi_info *info, uint32_t bsp_apic_id);
  * its package is truncated or not made of integer constants. Only static
  * packages are understood: an \_S5 computed by a method is not.
  */
-int acpi_aml_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ_a,
-		     uint8_t *slp_typ_b);
+int acpi_aml_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ_a, uint8_t *slp_typ_b);
 
 /*
  * The value to write to PM1x_CNT to enter a sleep state (4.8.3.2.1): the

@@ -21,8 +21,8 @@ static inline uint16_t acpi_get16(const uint8_t *p)
 
 static inline uint32_t acpi_get32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) |
-	       ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
 }
 
 static inline uint64_t acpi_get64(const uint8_t *p)
@@ -31,8 +31,7 @@ static inline uint64_t acpi_get64(const uint8_t *p)
 }
 
 /* Record a warning in info (kept if there is room, always counted). */
-void acpi_warn(struct acpi_info *info, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void acpi_warn(struct acpi_info *info, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
  * Table decoders. `t` points at a whole validated table of `len` bytes

@@ -18,19 +18,19 @@
 #include "kernel/acpi/acpi_priv.h"
 
 /* AML opcodes and prefixes (20.2.2, 20.2.3, 20.2.5). */
-#define AML_ZERO_OP     0x00
-#define AML_ONE_OP      0x01
-#define AML_NAME_OP     0x08
-#define AML_BYTE_PFX    0x0a
-#define AML_WORD_PFX    0x0b
-#define AML_DWORD_PFX   0x0c
-#define AML_QWORD_PFX   0x0e
-#define AML_PACKAGE_OP  0x12
-#define AML_ROOT_CHAR   0x5c /* '\' */
-#define AML_PARENT_PFX  0x5e /* '^' */
-#define AML_ONES_OP     0xff
+#define AML_ZERO_OP    0x00
+#define AML_ONE_OP     0x01
+#define AML_NAME_OP    0x08
+#define AML_BYTE_PFX   0x0a
+#define AML_WORD_PFX   0x0b
+#define AML_DWORD_PFX  0x0c
+#define AML_QWORD_PFX  0x0e
+#define AML_PACKAGE_OP 0x12
+#define AML_ROOT_CHAR  0x5c /* '\' */
+#define AML_PARENT_PFX 0x5e /* '^' */
+#define AML_ONES_OP    0xff
 
-#define SLP_TYP_MAX     7    /* SLP_TYPx is a 3-bit field (4.8.3.2.1) */
+#define SLP_TYP_MAX 7 /* SLP_TYPx is a 3-bit field (4.8.3.2.1) */
 
 /* Is the NameSeg at aml[i] the name of a DefName (NameOp NameString)? */
 static bool s5_is_defname(const uint8_t *aml, size_t i)
@@ -144,8 +144,7 @@ static int s5_package(const uint8_t *p, size_t avail, uint8_t *a, uint8_t *b)
 	return 0;
 }
 
-int acpi_aml_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ_a,
-		     uint8_t *slp_typ_b)
+int acpi_aml_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ_a, uint8_t *slp_typ_b)
 {
 	int result = -ENOENT;
 
@@ -156,8 +155,7 @@ int acpi_aml_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typ_a,
 	 * good one follows.
 	 */
 	for (size_t i = 1; i + 4 <= len; i++) {
-		if (aml[i] != '_' || memcmp(aml + i, "_S5_", 4) != 0 ||
-		    !s5_is_defname(aml, i))
+		if (aml[i] != '_' || memcmp(aml + i, "_S5_", 4) != 0 || !s5_is_defname(aml, i))
 			continue;
 		if (s5_package(aml + i + 4, len - i - 4, slp_typ_a, slp_typ_b) == 0)
 			return 0;

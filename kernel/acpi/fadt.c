@@ -54,8 +54,8 @@ static struct acpi_gas gas_decode(const uint8_t *p)
  * 32-bit I/O port field. Some firmware leaves the X_ width zero: take it
  * from the legacy length byte then.
  */
-static struct acpi_gas fadt_block(const uint8_t *f, unsigned int port_off,
-				  unsigned int len_off, unsigned int x_off)
+static struct acpi_gas fadt_block(const uint8_t *f, unsigned int port_off, unsigned int len_off,
+				  unsigned int x_off)
 {
 	struct acpi_gas g = gas_decode(f + x_off);
 	uint8_t bytes = f[len_off];
@@ -83,10 +83,10 @@ static void fadt_reset(struct acpi_info *info, const uint8_t *f, uint32_t len)
 
 	if (!(fa->flags & ACPI_FADT_RESET_REG_SUP))
 		return;
-	if (len <= FADT_RESET_VALUE || !g.address || g.bit_width != 8 ||
-	    g.bit_offset != 0 || g.space_id > ACPI_GAS_PCI_CONFIG) {
-		acpi_warn(info, "FADT: reset register unusable (space %u, width %u)",
-			  g.space_id, g.bit_width);
+	if (len <= FADT_RESET_VALUE || !g.address || g.bit_width != 8 || g.bit_offset != 0 ||
+	    g.space_id > ACPI_GAS_PCI_CONFIG) {
+		acpi_warn(info, "FADT: reset register unusable (space %u, width %u)", g.space_id,
+			  g.bit_width);
 		return;
 	}
 	fa->reset_source = ACPI_RESET_FADT;
@@ -126,8 +126,7 @@ void acpi_fadt_parse(struct acpi_info *info, hpa_t pa, const uint8_t *t, uint32_
 	 * short table reads as 0 ("not present") instead of out of bounds.
 	 */
 	if (len < FADT_PM_TMR_LEN + 1) {
-		acpi_warn(info, "FACP at 0x%llx: %u bytes, too short",
-			  (unsigned long long)pa, len);
+		acpi_warn(info, "FACP at 0x%llx: %u bytes, too short", (unsigned long long)pa, len);
 		return;
 	}
 	memset(f, 0, sizeof(f));
@@ -177,8 +176,7 @@ void acpi_hpet_parse(struct acpi_info *info, hpa_t pa, const uint8_t *t, uint32_
 
 	/* HPET table: block id @36, base GAS @40, number @52, min tick @53. */
 	if (len < 56) {
-		acpi_warn(info, "HPET at 0x%llx: %u bytes, too short",
-			  (unsigned long long)pa, len);
+		acpi_warn(info, "HPET at 0x%llx: %u bytes, too short", (unsigned long long)pa, len);
 		return;
 	}
 	g = gas_decode(t + 40);

@@ -26,6 +26,7 @@ enum madt_type {
 #define LAPIC_ONLINE_CAPABLE 0x2
 
 /* Minimum length of each structure we decode; longer is allowed (newer revisions). */
+/* clang-format off */
 static const uint8_t madt_min_len[] = {
 	[MADT_LOCAL_APIC] = 8,
 	[MADT_IOAPIC] = 12,
@@ -36,9 +37,10 @@ static const uint8_t madt_min_len[] = {
 	[MADT_LOCAL_X2APIC] = 16,
 	[MADT_X2APIC_NMI] = 12,
 };
+/* clang-format on */
 
-static void madt_add_cpu(struct acpi_madt_info *m, uint32_t apic_id,
-			 uint32_t uid, uint32_t flags, bool x2apic)
+static void madt_add_cpu(struct acpi_madt_info *m, uint32_t apic_id, uint32_t uid, uint32_t flags,
+			 bool x2apic)
 {
 	/*
 	 * 5.2.12.2: with neither Enabled nor Online Capable set the processor
@@ -70,15 +72,16 @@ static void madt_add_cpu(struct acpi_madt_info *m, uint32_t apic_id,
 	};
 }
 
-static void madt_add_lapic_nmi(struct acpi_madt_info *m, uint32_t uid,
-			       uint16_t flags, uint8_t lint)
+static void madt_add_lapic_nmi(struct acpi_madt_info *m, uint32_t uid, uint16_t flags, uint8_t lint)
 {
 	if (m->lapic_nmi_count >= ACPI_MAX_LAPIC_NMIS) {
 		m->lapic_nmis_dropped++;
 		return;
 	}
 	m->lapic_nmis[m->lapic_nmi_count++] = (struct acpi_lapic_nmi){
-		.acpi_uid = uid, .flags = flags, .lint = lint,
+		.acpi_uid = uid,
+		.flags = flags,
+		.lint = lint,
 	};
 }
 
@@ -87,14 +90,13 @@ static void madt_entry(struct acpi_info *info, const uint8_t *e, bool *lapic_ove
 	struct acpi_madt_info *m = &info->madt;
 
 	switch (e[0]) {
-	case MADT_LOCAL_APIC:	/* 5.2.12.2 */
+	case MADT_LOCAL_APIC: /* 5.2.12.2 */
 		madt_add_cpu(m, e[3], e[2], acpi_get32(e + 4), false);
 		break;
-	case MADT_LOCAL_X2APIC:	/* 5.2.12.12 */
-		madt_add_cpu(m, acpi_get32(e + 4), acpi_get32(e + 12),
-			     acpi_get32(e + 8), true);
+	case MADT_LOCAL_X2APIC: /* 5.2.12.12 */
+		madt_add_cpu(m, acpi_get32(e + 4), acpi_get32(e + 12), acpi_get32(e + 8), true);
 		break;
-	case MADT_IOAPIC:	/* 5.2.12.3 */
+	case MADT_IOAPIC: /* 5.2.12.3 */
 		if (m->ioapic_count >= ACPI_MAX_IOAPICS) {
 			m->ioapics_dropped++;
 			break;
@@ -105,7 +107,7 @@ static void madt_entry(struct acpi_info *info, const uint8_t *e, bool *lapic_ove
 			.gsi_base = acpi_get32(e + 8),
 		};
 		break;
-	case MADT_ISO:		/* 5.2.12.5 */
+	case MADT_ISO: /* 5.2.12.5 */
 		if (m->iso_count >= ACPI_MAX_ISOS) {
 			m->isos_dropped++;
 			break;
@@ -117,7 +119,7 @@ static void madt_entry(struct acpi_info *info, const uint8_t *e, bool *lapic_ove
 			.flags = acpi_get16(e + 8),
 		};
 		break;
-	case MADT_NMI_SRC:	/* 5.2.12.6 */
+	case MADT_NMI_SRC: /* 5.2.12.6 */
 		if (m->nmi_src_count >= ACPI_MAX_NMI_SRCS) {
 			m->nmi_srcs_dropped++;
 			break;
@@ -127,11 +129,10 @@ static void madt_entry(struct acpi_info *info, const uint8_t *e, bool *lapic_ove
 			.gsi = acpi_get32(e + 4),
 		};
 		break;
-	case MADT_LAPIC_NMI:	/* 5.2.12.7: UID 0xFF means all processors */
-		madt_add_lapic_nmi(m, e[2] == 0xff ? ACPI_UID_ALL : e[2],
-				   acpi_get16(e + 3), e[5]);
+	case MADT_LAPIC_NMI: /* 5.2.12.7: UID 0xFF means all processors */
+		madt_add_lapic_nmi(m, e[2] == 0xff ? ACPI_UID_ALL : e[2], acpi_get16(e + 3), e[5]);
 		break;
-	case MADT_X2APIC_NMI:	/* 5.2.12.13: UID 0xFFFFFFFF means all */
+	case MADT_X2APIC_NMI: /* 5.2.12.13: UID 0xFFFFFFFF means all */
 		madt_add_lapic_nmi(m, acpi_get32(e + 4), acpi_get16(e + 2), e[8]);
 		break;
 	case MADT_LAPIC_OVERRIDE: /* 5.2.12.8: at most one, 64-bit address */
@@ -152,8 +153,7 @@ void acpi_madt_parse(struct acpi_info *info, hpa_t pa, const uint8_t *t, uint32_
 	uint32_t off;
 
 	if (len < MADT_ENTRIES_OFF) {
-		acpi_warn(info, "APIC at 0x%llx: %u bytes, too short",
-			  (unsigned long long)pa, len);
+		acpi_warn(info, "APIC at 0x%llx: %u bytes, too short", (unsigned long long)pa, len);
 		return;
 	}
 	m->present = true;
@@ -171,12 +171,13 @@ void acpi_madt_parse(struct acpi_info *info, hpa_t pa, const uint8_t *t, uint32_
 		uint8_t type = e[0], elen = e[1];
 
 		if (elen < 2 || elen > len - off) {
-			acpi_warn(info, "MADT: entry type %u at offset %u has length %u, "
-				  "walk stopped", type, off, elen);
+			acpi_warn(info,
+				  "MADT: entry type %u at offset %u has length %u, "
+				  "walk stopped",
+				  type, off, elen);
 			return;
 		}
-		if (type < sizeof(madt_min_len) && madt_min_len[type] &&
-		    elen < madt_min_len[type])
+		if (type < sizeof(madt_min_len) && madt_min_len[type] && elen < madt_min_len[type])
 			acpi_warn(info, "MADT: type %u entry of %u bytes skipped", type, elen);
 		else
 			madt_entry(info, e, &lapic_override);

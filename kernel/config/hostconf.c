@@ -15,6 +15,7 @@
 
 #include "kernel/config/hostconf.h"
 #include "kernel/config/ini.h"
+#include "kernel/include/strata/boot_info.h"
 #include "kernel/include/strata/types.h"
 
 #define HC_MAX_KEYS 8  /* keys per section; each table is checked against it */
@@ -50,6 +51,8 @@ struct hc_section {
 enum hc_section_id { HC_SEC_HOST, HC_SEC_NETWORK, HC_SEC_DEBUG, HC_SEC_VM, HC_NSECTIONS };
 enum hc_network_key { HC_NET_ADDRESS, HC_NET_GATEWAY, HC_NET_CONSOLE_PORT, HC_NET_HTTP_PORT,
 		      HC_NET_PASSWORD, HC_NET_NKEYS };
+enum hc_vm_key { HC_VM_MEMORY, HC_VM_VCPUS, HC_VM_CPUS, HC_VM_KERNEL, HC_VM_INITRD,
+		 HC_VM_CMDLINE, HC_VM_AUTOSTART, HC_VM_TYPE, HC_VM_NKEYS };
 
 struct hc_state {
 	struct hostconf *conf;
@@ -66,6 +69,13 @@ struct hc_state {
 	 * cleared at each header of a named one, whose instances differ.
 	 */
 	unsigned seen[HC_NSECTIONS][HC_MAX_KEYS];
+	/* Keys of the current section that appeared at all, valid or not (bit per key). */
+	uint32_t tried;
+	/*
+	 * The [vm NAME] being read, NULL outside one: its errors mark it
+	 * invalid, and hc_vm_finish() checks it as a whole when it ends.
+	 */
+	struct hostconf_vm *vm;
 	char msg[HOSTCONF_MAX_MSG];
 };
 
@@ -76,6 +86,22 @@ static void hc_emit(struct hc_state *st, unsigned line)
 	st->errors++;
 	if (st->report)
 		st->report(st->ctx, line, st->msg);
+}
+
+/*
+ * An error inside the current VM's section makes it invalid; the first one
+ * becomes its reason, "line N: KEY: text", which the kernel quotes when it
+ * refuses the VM (the VM's name is said by the kernel's own message).
+ */
+static void hc_vm_invalidate(struct hc_state *st, unsigned line, const char *key, const char *text)
+{
+	struct hostconf_vm *vm = st->vm;
+
+	if (!vm || vm->invalid)
+		return;
+	vm->invalid = true;
+	snprintf(vm->reason, sizeof(vm->reason), "line %u: %s%s%s", line, key, key[0] ? ": " : "",
+		 text);
 }
 
 /* Report "<where ev is>: <fmt...>". */
@@ -94,7 +120,27 @@ static void hc_error(struct hc_state *st, const struct ini_event *ev, const char
 		vsnprintf(st->msg + n, sizeof(st->msg) - n, fmt, ap);
 	}
 	va_end(ap);
+	/* Only events of the VM being read concern it (see hc_walk_error()). */
+	if (st->vm && strcmp(ev->section, "vm") == 0 && strcmp(ev->name, st->vm->name) == 0)
+		hc_vm_invalidate(st, ev->line, ev->key, st->msg + MIN(n, strlen(st->msg)));
 	hc_emit(st, ev->line);
+}
+
+/* Report "line N: [vm NAME] KEY: <fmt...>" about the current VM, for its final checks. */
+__attribute__((format(printf, 4, 5)))
+static void hc_vm_error(struct hc_state *st, unsigned line, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(st->msg, sizeof(st->msg), "line %u: [vm %s] %s: ", line, st->vm->name, key);
+	if (n < 0 || (size_t)n >= sizeof(st->msg))
+		n = (int)strlen(st->msg);
+	va_start(ap, fmt);
+	vsnprintf(st->msg + n, sizeof(st->msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	hc_vm_invalidate(st, line, key, st->msg + n);
+	hc_emit(st, line);
 }
 
 /* Point the scratch event `ev` at a key for checks made after the walk. */
@@ -147,6 +193,28 @@ static int hc_keyword(const char *v, const char *const *words, size_t count)
 		if (words[i] && hc_word_eq(v, words[i]))
 			return (int)i;
 	return -1;
+}
+
+/*
+ * Read decimal digits at *s into *out and move *s past them; false if
+ * there are none or the number exceeds max (max < UINT64_MAX / 10 rules
+ * out overflow).
+ */
+static bool hc_scan_uint(const char **s, uint64_t max, uint64_t *out)
+{
+	const char *p = *s;
+	uint64_t v = 0;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > max)
+			return false;
+	}
+	*out = v;
+	*s = p;
+	return true;
 }
 
 /*
@@ -344,6 +412,140 @@ static const char *hc_parse_gateway(const char *v, void *field)
 	return NULL;
 }
 
+/*
+ * A byte count: decimal digits and an optional K, M, G or T (either case)
+ * for KiB, MiB, GiB or TiB; "64M" is 64 MiB. No fractions and no "MiB"
+ * spelling, so each size has few spellings and none is ambiguous.
+ */
+static const char *hc_parse_memory(const char *v, void *field)
+{
+	static const char suffixes[] = "kmgt";
+	const uint64_t max = HOSTCONF_VM_MEMORY_MAX;
+	uint64_t n = 0, unit = 1;
+	bool big = false;
+	const char *s = v;
+
+	if (*s < '0' || *s > '9')
+		return "a size like 64M";
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n <= max)
+			n = n * 10 + (uint64_t)(*s - '0');
+		big |= n > max;
+	}
+	if (*s != '\0') {
+		char c = (char)(*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
+		const char *at = strchr(suffixes, c);
+
+		if (!at || s[1] != '\0')
+			return "a size like 64M";
+		unit = 1ULL << (10 * (at - suffixes + 1));
+	}
+	if (big || n > max / unit || n * unit < HOSTCONF_VM_MEMORY_MIN)
+		return "a size from 1M to 1T";
+	if ((n * unit) % HOSTCONF_VM_MEMORY_ALIGN)
+		return "a multiple of 4K";
+	*(uint64_t *)field = n * unit;
+	return NULL;
+}
+_Static_assert(HOSTCONF_VM_MEMORY_MIN == 1ULL << 20 && HOSTCONF_VM_MEMORY_MAX == 1ULL << 40 &&
+	       HOSTCONF_VM_MEMORY_ALIGN == 4096, "the memory messages name the limits");
+
+static const char *hc_parse_vcpus(const char *v, void *field)
+{
+	uint64_t n;
+
+	if (!hc_parse_uint(v, HOSTCONF_MAX_VCPUS, &n) || n == 0)
+		return "a vCPU count 1-16";
+	*(unsigned *)field = (unsigned)n;
+	return NULL;
+}
+_Static_assert(HOSTCONF_MAX_VCPUS == 16, "the vcpus message names the range");
+
+static const char *hc_skip_blanks(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+/*
+ * A CPU list: items separated by commas, each an index or an inclusive
+ * range "A-B" with A <= B, as Linux writes cpulists ("0,2-3"); blanks
+ * around items are allowed. It sets cpus_set and cpus: the whole VM.
+ */
+static const char *hc_parse_cpus(const char *v, void *field)
+{
+	const char *expect = "CPU indexes 0-255 like 1, 1-3 or 0,2-3";
+	struct hostconf_vm *vm = field;
+	struct hostconf_cpuset set;
+	const char *s = v;
+
+	memset(&set, 0, sizeof(set));
+	for (;;) {
+		uint64_t first, last;
+
+		s = hc_skip_blanks(s);
+		if (!hc_scan_uint(&s, HOSTCONF_MAX_CPUS - 1, &first))
+			return expect;
+		last = first;
+		s = hc_skip_blanks(s);
+		if (*s == '-') {
+			s = hc_skip_blanks(s + 1);
+			if (!hc_scan_uint(&s, HOSTCONF_MAX_CPUS - 1, &last) || last < first)
+				return expect;
+			s = hc_skip_blanks(s);
+		}
+		for (uint64_t cpu = first; cpu <= last; cpu++)
+			hostconf_cpu_set(&set, (unsigned)cpu);
+		if (*s == '\0')
+			break;
+		if (*s++ != ',')
+			return expect;
+	}
+	vm->cpus = set;
+	vm->cpus_set = true;
+	return NULL;
+}
+_Static_assert(HOSTCONF_MAX_CPUS == 256, "the cpus message names the range");
+
+static const char *hc_parse_path(const char *v, void *field)
+{
+	if (!hostconf_path_ok(v))
+		return "a relative path of at most 95 bytes of A-Z a-z 0-9 . _ + - / without '..'";
+	memcpy(field, v, strlen(v) + 1);
+	return NULL;
+}
+_Static_assert(HOSTCONF_MAX_PATH == 95, "the path message names the limit");
+_Static_assert(HOSTCONF_MAX_PATH + 1 == BOOT_MODULE_NAME_LEN,
+	       "a path must fit a boot module name (boot_info.h)");
+
+static const char *hc_parse_cmdline(const char *v, void *field)
+{
+	size_t len = strlen(v);
+
+	/* The tokenizer's value limit is the same, so this is belt and braces. */
+	if (len > HOSTCONF_MAX_CMDLINE)
+		return "a command line of at most 1024 bytes";
+	memcpy(field, v, len + 1);
+	return NULL;
+}
+_Static_assert(HOSTCONF_MAX_CMDLINE == INI_MAX_VALUE, "any value fits cmdline");
+
+static const char *const hc_vm_type_names[] = {
+	[HOSTCONF_VM_MULTIBOOT] = "multiboot",
+	[HOSTCONF_VM_FLAT] = "flat",
+};
+
+static const char *hc_parse_vm_type(const char *v, void *field)
+{
+	int i = hc_keyword(v, hc_vm_type_names, ARRAY_SIZE(hc_vm_type_names));
+
+	if (i < 0)
+		return "multiboot|flat";
+	*(enum hostconf_vm_type *)field = (enum hostconf_vm_type)i;
+	return NULL;
+}
+
 /* ------------------------------------------------------------- schema --- */
 
 static const struct hc_key hc_host_keys[] = {
@@ -372,23 +574,101 @@ static const struct hc_key hc_debug_keys[] = {
 _Static_assert(ARRAY_SIZE(hc_host_keys) <= HC_MAX_KEYS, "raise HC_MAX_KEYS");
 _Static_assert(ARRAY_SIZE(hc_network_keys) == HC_NET_NKEYS, "one row per hc_network_key");
 _Static_assert(ARRAY_SIZE(hc_network_keys) <= HC_MAX_KEYS, "raise HC_MAX_KEYS");
+static const struct hc_key hc_vm_keys[] = {
+	[HC_VM_MEMORY] = { "memory", hc_parse_memory, offsetof(struct hostconf_vm, memory), false },
+	[HC_VM_VCPUS] = { "vcpus", hc_parse_vcpus, offsetof(struct hostconf_vm, vcpus), false },
+	[HC_VM_CPUS] = { "cpus", hc_parse_cpus, 0, false },
+	[HC_VM_KERNEL] = { "kernel", hc_parse_path, offsetof(struct hostconf_vm, kernel), false },
+	[HC_VM_INITRD] = { "initrd", hc_parse_path, offsetof(struct hostconf_vm, initrd), false },
+	[HC_VM_CMDLINE] = { "cmdline", hc_parse_cmdline, offsetof(struct hostconf_vm, cmdline),
+			    false },
+	[HC_VM_AUTOSTART] = { "autostart", hc_parse_bool, offsetof(struct hostconf_vm, autostart),
+			      false },
+	[HC_VM_TYPE] = { "type", hc_parse_vm_type, offsetof(struct hostconf_vm, type), false },
+};
+
 _Static_assert(ARRAY_SIZE(hc_debug_keys) <= HC_MAX_KEYS, "raise HC_MAX_KEYS");
+_Static_assert(ARRAY_SIZE(hc_vm_keys) == HC_VM_NKEYS, "one row per hc_vm_key");
+_Static_assert(ARRAY_SIZE(hc_vm_keys) <= HC_MAX_KEYS, "raise HC_MAX_KEYS");
+
+/* NAME: 1-HOSTCONF_MAX_VM_NAME bytes of [A-Za-z0-9_.-], safe in logs and URLs. */
+static bool hc_vm_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > HOSTCONF_MAX_VM_NAME)
+		return false;
+	for (; *name; name++) {
+		char c = *name;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '-'))
+			return false;
+	}
+	return true;
+}
+_Static_assert(HOSTCONF_MAX_VM_NAME == 31, "the NAME message names the limit");
 
 /*
- * [vm NAME] is the extension point for VM definitions. The plan: struct
- * hostconf gains a fixed array of VM definitions; this hook refuses a
- * NAME already defined, claims a free slot (or reports that the fixed
- * limit is reached) and returns it; the section row gets a key table
- * (memory, vcpus, cpus, kernel, initrd, cmdline, autostart...) whose
- * offsets point into the slot; and a final check validates each VM as a
- * whole (overlapping CPUs, memory against the host). Until that lands the
- * section is refused aloud, so a config written for a later version is
- * never half-applied in silence.
+ * Claim a slot for [vm NAME]. A section that cannot have one (bad NAME,
+ * NAME already defined, HOSTCONF_MAX_VMS reached) is skipped whole with
+ * one message: there is no name the kernel could refuse it under. For a
+ * repeated NAME the first definition stands, as the first value does for
+ * a repeated key.
  */
 static void *hc_vm_begin(struct hc_state *st, const struct ini_event *ev)
 {
-	hc_error(st, ev, "VM definitions are not supported by this version; section ignored");
-	return NULL;
+	struct hostconf *conf = st->conf;
+	const struct hostconf_vm *dup = hostconf_find_vm(conf, ev->name);
+	struct hostconf_vm *vm;
+
+	if (!hc_vm_name_ok(ev->name)) {
+		hc_error(st, ev, "expected a NAME of 1-31 letters, digits, '_', '.' or '-'; section ignored");
+		return NULL;
+	}
+	if (dup) {
+		hc_error(st, ev, "already defined on line %u; section ignored", dup->line);
+		return NULL;
+	}
+	if (conf->vm_count == HOSTCONF_MAX_VMS) {
+		hc_error(st, ev, "more than %d VMs; section ignored", HOSTCONF_MAX_VMS);
+		return NULL;
+	}
+	vm = &conf->vms[conf->vm_count++];
+	memset(vm, 0, sizeof(*vm));
+	memcpy(vm->name, ev->name, strlen(ev->name) + 1);
+	vm->line = ev->line;
+	vm->type = HOSTCONF_VM_MULTIBOOT;
+	vm->vcpus = 1;
+	vm->autostart = true;
+	st->vm = vm;
+	return vm;
+}
+
+/*
+ * Checks across the keys of the VM being read, when its section ends (at
+ * the next header, a malformed one included, or at the end of the file).
+ */
+static void hc_vm_finish(struct hc_state *st)
+{
+	const unsigned *seen = st->seen[HC_SEC_VM];
+	struct hostconf_vm *vm = st->vm;
+
+	if (!vm)
+		return;
+	/* A key that was there but bad has been reported already. */
+	if (!(st->tried & (1u << HC_VM_MEMORY)))
+		hc_vm_error(st, vm->line, "memory", "required key missing (e.g. memory = 64M)");
+	if (!(st->tried & (1u << HC_VM_KERNEL)))
+		hc_vm_error(st, vm->line, "kernel",
+			    "required key missing (e.g. kernel = guests/%s.elf)", vm->name);
+	if (vm->type == HOSTCONF_VM_FLAT && seen[HC_VM_INITRD])
+		hc_vm_error(st, seen[HC_VM_INITRD], "initrd",
+			    "expected none with type = flat (a flat binary gets no modules)");
+	if (vm->type == HOSTCONF_VM_FLAT && seen[HC_VM_CMDLINE])
+		hc_vm_error(st, seen[HC_VM_CMDLINE], "cmdline",
+			    "expected none with type = flat (a flat binary gets no command line)");
+	st->vm = NULL;
 }
 
 static const struct hc_section hc_sections[HC_NSECTIONS] = {
@@ -398,7 +678,7 @@ static const struct hc_section hc_sections[HC_NSECTIONS] = {
 			     ARRAY_SIZE(hc_network_keys), offsetof(struct hostconf, network), NULL },
 	[HC_SEC_DEBUG] = { "debug", "[debug]", false, hc_debug_keys, ARRAY_SIZE(hc_debug_keys),
 			   offsetof(struct hostconf, debug), NULL },
-	[HC_SEC_VM] = { "vm", "[vm NAME]", true, NULL, 0, 0, hc_vm_begin },
+	[HC_SEC_VM] = { "vm", "[vm NAME]", true, hc_vm_keys, ARRAY_SIZE(hc_vm_keys), 0, hc_vm_begin },
 };
 
 /* -------------------------------------------------------------- walk --- */
@@ -409,9 +689,11 @@ static void hc_section(struct hc_state *st, const struct ini_event *ev)
 	const char *labels[HC_NSECTIONS];
 	size_t i;
 
+	hc_vm_finish(st);
 	st->sec = NULL;
 	st->base = NULL;
 	st->skipping = true;
+	st->tried = 0;
 	for (i = 0; i < HC_NSECTIONS; i++) {
 		labels[i] = hc_sections[i].label;
 		if (strcmp(ev->section, hc_sections[i].name) == 0)
@@ -467,6 +749,7 @@ static void hc_key(struct hc_state *st, const struct ini_event *ev)
 		hc_error(st, ev, "unknown key; expected %s", list);
 		return;
 	}
+	st->tried |= 1u << i;
 	seen = &st->seen[sec - hc_sections][i];
 	if (*seen) {
 		hc_error(st, ev, "already set on line %u; this one ignored", *seen);
@@ -480,6 +763,17 @@ static void hc_key(struct hc_state *st, const struct ini_event *ev)
 			 strlen(ev->value) > HC_ECHO_MAX ? "..." : "");
 	else
 		*seen = ev->line;
+}
+
+/*
+ * A malformed line. One outside the VM being read (a malformed header is
+ * in no section) means that VM's section is over.
+ */
+static void hc_walk_error(struct hc_state *st, const struct ini_event *ev)
+{
+	if (st->vm && (strcmp(ev->section, "vm") != 0 || strcmp(ev->name, st->vm->name) != 0))
+		hc_vm_finish(st);
+	hc_error(st, ev, "%s", ev->reason);
 }
 
 /* Checks across [network] keys, once every key is known. */
@@ -562,10 +856,11 @@ int hostconf_parse(const char *text, size_t len, struct hostconf *out,
 			hc_key(&st, &ev);
 			break;
 		case INI_ERROR:
-			hc_error(&st, &ev, "%s", ev.reason);
+			hc_walk_error(&st, &ev);
 			break;
 		}
 	}
+	hc_vm_finish(&st);
 	hc_finish_network(&st, &ev);
 	return st.errors;
 }
@@ -582,4 +877,53 @@ const char *hostconf_fault_kind_name(enum hostconf_fault_kind kind)
 	if ((unsigned)kind >= ARRAY_SIZE(hc_fault_names) || !hc_fault_names[kind])
 		return "?";
 	return hc_fault_names[kind];
+}
+
+const char *hostconf_vm_type_name(enum hostconf_vm_type type)
+{
+	if ((unsigned)type >= ARRAY_SIZE(hc_vm_type_names))
+		return "?";
+	return hc_vm_type_names[type];
+}
+
+const struct hostconf_vm *hostconf_find_vm(const struct hostconf *conf, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < conf->vm_count && i < HOSTCONF_MAX_VMS; i++)
+		if (strcmp(conf->vms[i].name, name) == 0)
+			return &conf->vms[i];
+	return NULL;
+}
+
+int hostconf_cpus_format(char *buf, size_t size, const struct hostconf_cpuset *set)
+{
+	size_t len = 0;
+	unsigned cpu = 0;
+
+	if (size)
+		buf[0] = '\0';
+	while (cpu < HOSTCONF_MAX_CPUS) {
+		unsigned last = cpu;
+		char item[16];
+		size_t n;
+
+		if (!hostconf_cpu_isset(set, cpu)) {
+			cpu++;
+			continue;
+		}
+		while (last + 1 < HOSTCONF_MAX_CPUS && hostconf_cpu_isset(set, last + 1))
+			last++;
+		if (last == cpu)
+			snprintf(item, sizeof(item), "%s%u", len ? "," : "", cpu);
+		else
+			snprintf(item, sizeof(item), "%s%u-%u", len ? "," : "", cpu, last);
+		n = strlen(item);
+		/* Whole items only: a cut list must not read as a different list. */
+		if (len + n < size)
+			memcpy(buf + len, item, n + 1);
+		len += n;
+		cpu = last + 1;
+	}
+	return (int)len;
 }

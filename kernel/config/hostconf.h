@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /*
  * Largest config hostconf_parse() accepts; a bigger one is refused whole.
@@ -31,6 +32,26 @@
 
 /* CPU indexes in the config run from 0 (the boot CPU) to HOSTCONF_MAX_CPUS - 1. */
 #define HOSTCONF_MAX_CPUS 256
+
+/* [vm NAME] limits; docs/CONFIG.md repeats them. */
+#define HOSTCONF_MAX_VMS      16
+#define HOSTCONF_MAX_VCPUS    16
+#define HOSTCONF_MAX_VM_NAME  31   /* bytes of NAME, from [A-Za-z0-9_.-] */
+/*
+ * A kernel or initrd path becomes a boot module name, which the boot paths
+ * store in BOOT_MODULE_NAME_LEN (96) bytes with the NUL
+ * (kernel/include/strata/boot_info.h): a longer path could never be found.
+ */
+#define HOSTCONF_MAX_PATH     95
+#define HOSTCONF_MAX_CMDLINE  1024 /* bytes, the tokenizer's INI_MAX_VALUE */
+/*
+ * Guest RAM: whole 4 KiB pages (the EPT's smallest mapping), at least the
+ * 1 MiB a PC guest expects below its kernel, at most 1 TiB (far above any
+ * machine Strata targets, and small enough that no sum of 16 overflows).
+ */
+#define HOSTCONF_VM_MEMORY_ALIGN 4096ULL
+#define HOSTCONF_VM_MEMORY_MIN   (1ULL << 20)
+#define HOSTCONF_VM_MEMORY_MAX   (1ULL << 40)
 
 /* [debug] fault_cpu when no CPU should fault (the default). */
 #define HOSTCONF_FAULT_CPU_NONE (-1)
@@ -93,15 +114,59 @@ struct hostconf_network {
 	char password[HOSTCONF_MAX_PASSWORD + 1];
 };
 
+/* A set of physical CPUs, one bit per CPU index (bit i of bits[i / 64]). */
+struct hostconf_cpuset {
+	uint64_t bits[HOSTCONF_MAX_CPUS / 64];
+};
+
+/* How a VM's `kernel` is loaded and entered. */
+enum hostconf_vm_type {
+	/* Multiboot (v1) kernel: 32-bit protected mode, EBX -> info (the default). */
+	HOSTCONF_VM_MULTIBOOT,
+	/* Raw binary at 0x7c00 entered in 16-bit real mode, like a boot sector. */
+	HOSTCONF_VM_FLAT,
+};
+
+/*
+ * One [vm NAME] section. Sections with a bad, duplicate or surplus NAME
+ * are not stored at all; every other one is, and any error in it (a bad
+ * value, an unknown or repeated key, a missing required key, a syntax
+ * error inside it) marks it `invalid` with the first error as `reason`:
+ * the kernel must refuse to start it and say why, e.g.
+ *	vm web refused: line 12: memory: expected a size like 64M, got "lots"
+ * The fields of an invalid VM hold whatever was valid, and defaults
+ * elsewhere; only a valid VM's fields are all meaningful.
+ */
+struct hostconf_vm {
+	char name[HOSTCONF_MAX_VM_NAME + 1];
+	unsigned line;        /* line of the [vm NAME] header */
+	bool invalid;
+	/* "line N: KEY: what was wrong" for the first error; "" if valid. */
+	char reason[HOSTCONF_MAX_MSG];
+	enum hostconf_vm_type type;  /* default HOSTCONF_VM_MULTIBOOT */
+	uint64_t memory;      /* guest RAM in bytes; required */
+	unsigned vcpus;       /* 1-HOSTCONF_MAX_VCPUS, default 1 */
+	/*
+	 * cpus_set false (the default): no `cpus` line, the kernel places the
+	 * vCPUs. Otherwise the CPUs the vCPUs may run on; never empty. Not
+	 * checked against the machine here: see kernel/config/vmdef.h.
+	 */
+	bool cpus_set;
+	struct hostconf_cpuset cpus;
+	/* Boot module names (paths relative to the config); initrd "" = none. */
+	char kernel[HOSTCONF_MAX_PATH + 1]; /* required */
+	char initrd[HOSTCONF_MAX_PATH + 1];
+	char cmdline[HOSTCONF_MAX_CMDLINE + 1]; /* default "" */
+	bool autostart;       /* default true */
+};
+
 struct hostconf {
 	struct hostconf_host host;
 	struct hostconf_network network;
 	struct hostconf_debug debug;
-	/*
-	 * [vm NAME] definitions will go here as a fixed array (see
-	 * hc_vm_begin() in hostconf.c); today such a section is
-	 * reported as not supported.
-	 */
+	/* [vm NAME] sections in file order; names are unique. */
+	struct hostconf_vm vms[HOSTCONF_MAX_VMS];
+	unsigned vm_count;
 };
 
 /*
@@ -134,5 +199,72 @@ const char *hostconf_log_level_name(enum hostconf_log_level level);
 
 /* "de", "ud", "gp" or "pf" (the config spelling); "?" if out of range. */
 const char *hostconf_fault_kind_name(enum hostconf_fault_kind kind);
+
+/* "multiboot" or "flat" (the config spelling); "?" if out of range. */
+const char *hostconf_vm_type_name(enum hostconf_vm_type type);
+
+/* The VM named `name` (a valid or an invalid one), or NULL. */
+const struct hostconf_vm *hostconf_find_vm(const struct hostconf *conf, const char *name);
+
+/*
+ * Write `set` in the config's own syntax, "0,2-3" ("" for an empty set),
+ * into buf; always NUL-terminates when size > 0. Returns the length the
+ * whole text needs (as snprintf does), so a cut can be detected; a cut
+ * text holds whole items only, never "0,2-" for "0,2-30".
+ */
+int hostconf_cpus_format(char *buf, size_t size, const struct hostconf_cpuset *set);
+
+static inline bool hostconf_cpu_isset(const struct hostconf_cpuset *set, unsigned cpu)
+{
+	return cpu < HOSTCONF_MAX_CPUS && (set->bits[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+static inline void hostconf_cpu_set(struct hostconf_cpuset *set, unsigned cpu)
+{
+	if (cpu < HOSTCONF_MAX_CPUS)
+		set->bits[cpu / 64] |= 1ULL << (cpu % 64);
+}
+
+/*
+ * Whether `path` may name a file beside the config: the rule shared by the
+ * kernel (hostconf.c) and the media build (scripts/conffiles.c, which
+ * links only the tokenizer, hence inline here), and the same one
+ * scripts/stage.sh applies. 1-HOSTCONF_MAX_PATH bytes from
+ * [A-Za-z0-9._+-/]; relative (no leading '/'); no empty component (no
+ * "a//b", no trailing '/'); no "." component and no component starting
+ * with ".." (nothing may climb out of the config's folder); and not
+ * strata.elf or strata.conf, the names the hypervisor and the config
+ * itself take on the media.
+ */
+static inline bool hostconf_path_ok(const char *path)
+{
+	size_t len = 0, comp = 0;
+	const char *c;
+
+	for (c = path; *c; c++, len++) {
+		bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			  (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '+' ||
+			  *c == '-' || *c == '/';
+
+		if (!ok || len == HOSTCONF_MAX_PATH)
+			return false;
+		if (*c != '/') {
+			comp++;
+			continue;
+		}
+		if (comp == 0)
+			return false; /* leading '/' or "//" */
+		comp = 0;
+	}
+	if (len == 0 || comp == 0)
+		return false; /* empty, or a trailing '/' */
+	for (c = path; *c; c++) {
+		bool start = c == path || c[-1] == '/';
+
+		if (start && c[0] == '.' && (c[1] == '.' || c[1] == '/' || c[1] == '\0'))
+			return false;
+	}
+	return strcmp(path, "strata.elf") != 0 && strcmp(path, "strata.conf") != 0;
+}
 
 #endif

@@ -275,8 +275,9 @@ bool ini_next(struct ini_parser *p, struct ini_event *ev)
 		const char *reason;
 
 		ini_event_start(p, ev);
-		reason = l.len > INI_MAX_LINE ? "line too long (max " INI_STR(INI_MAX_LINE) " bytes)"
-					      : ini_check_bytes(&l);
+		reason = l.len > INI_MAX_LINE
+				 ? "line too long (max " INI_STR(INI_MAX_LINE) " bytes)"
+				 : ini_check_bytes(&l);
 		ini_trim(&l);
 		if (!reason && (l.len == 0 || l.s[0] == '#' || l.s[0] == ';'))
 			continue;
@@ -320,7 +321,8 @@ int ini_where(char *buf, size_t size, const struct ini_event *ev)
 		return snprintf(buf, size, "line %u: [%s%s%s] %s", ev->line, ev->section, sp,
 				ev->name, ev->key);
 	if (ev->section[0])
-		return snprintf(buf, size, "line %u: [%s%s%s]", ev->line, ev->section, sp, ev->name);
+		return snprintf(buf, size, "line %u: [%s%s%s]", ev->line, ev->section, sp,
+				ev->name);
 	if (ev->key[0])
 		return snprintf(buf, size, "line %u: %s", ev->line, ev->key);
 	return snprintf(buf, size, "line %u", ev->line);

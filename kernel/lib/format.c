@@ -49,8 +49,8 @@ static void out_string(struct out *o, const struct spec *sp, const char *s)
 		out_pad(o, ' ', sp->width - (int)n);
 }
 
-static void out_number(struct out *o, const struct spec *sp, uint64_t v,
-		       bool negative, unsigned base, bool upper)
+static void out_number(struct out *o, const struct spec *sp, uint64_t v, bool negative,
+		       unsigned base, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];

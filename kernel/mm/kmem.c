@@ -137,6 +137,32 @@ void *kmem_map_mmio(hpa_t pa, uint64_t size)
 	return kmem_phys_to_virt(pa);
 }
 
+int kmem_map(uint64_t va, hpa_t pa, uint64_t size)
+{
+	int err;
+
+	spin_lock(&kmem_pt_lock);
+	err = pt_map(&kmem_pt, va, pa, size, PTE_P | PTE_RW | PTE_NX | PTE_G, false);
+	spin_unlock(&kmem_pt_lock);
+	return err;
+}
+
+int kmem_unmap(uint64_t va, uint64_t size)
+{
+	int err;
+
+	spin_lock(&kmem_pt_lock);
+	err = pt_unmap(&kmem_pt, va, size);
+	spin_unlock(&kmem_pt_lock);
+	/*
+	 * Global entries survive CR3 loads: flush them here. Other CPUs never
+	 * touch a VM's window once its vCPUs have left them.
+	 */
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+		cpu_invlpg(va + off);
+	return err;
+}
+
 static bool range_overlaps(hpa_t base, uint64_t len, const struct pmm_range *r, size_t n,
 			   hpa_t *end_of_hit)
 {

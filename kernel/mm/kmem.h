@@ -37,6 +37,14 @@ void kmem_free_frames(hpa_t pa, uint64_t count);
 /* Zeroed pages for hypervisor data, as a direct-map pointer, or NULL. */
 void *kmem_alloc_pages(uint64_t count);
 
+/*
+ * Map [pa, pa+size) write-back, not executable, at `va` (page-aligned, in a
+ * region of memlayout.h the caller owns), or remove such a mapping.
+ * Returns 0 or -errno.
+ */
+int kmem_map(uint64_t va, hpa_t pa, uint64_t size);
+int kmem_unmap(uint64_t va, uint64_t size);
+
 /* Map device registers uncached; returns their virtual address or NULL. */
 void *kmem_map_mmio(hpa_t pa, uint64_t size);
 

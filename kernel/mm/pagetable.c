@@ -203,8 +203,8 @@ int pt_init(struct pagetable *pt, const struct pt_format *fmt, const struct pt_o
 	return pt->root ? 0 : -ENOMEM;
 }
 
-int pt_map(struct pagetable *pt, uint64_t va, hpa_t pa, uint64_t size,
-	   uint64_t leaf_flags, bool allow_1g)
+int pt_map(struct pagetable *pt, uint64_t va, hpa_t pa, uint64_t size, uint64_t leaf_flags,
+	   bool allow_1g)
 {
 	int rc = check_range(va, size);
 
@@ -267,8 +267,8 @@ int pt_unmap(struct pagetable *pt, uint64_t va, uint64_t size)
 	return 0;
 }
 
-bool pt_lookup(const struct pagetable *pt, uint64_t va, hpa_t *pa,
-	       uint64_t *leaf_flags, uint64_t *page_size)
+bool pt_lookup(const struct pagetable *pt, uint64_t va, hpa_t *pa, uint64_t *leaf_flags,
+	       uint64_t *page_size)
 {
 	const uint64_t *t;
 	int l;

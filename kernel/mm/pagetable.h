@@ -13,18 +13,18 @@
 
 #include "kernel/include/strata/types.h"
 
-#define PT_ENTRIES      512
-#define PT_LARGE        (1ULL << 7)             /* PS bit in PDPTE/PDE */
-#define PT_ADDR_MASK    0x000ffffffffff000ULL   /* bits 51:12 */
+#define PT_ENTRIES   512
+#define PT_LARGE     (1ULL << 7)           /* PS bit in PDPTE/PDE */
+#define PT_ADDR_MASK 0x000ffffffffff000ULL /* bits 51:12 */
 
 /* x86-64 paging bits (SDM Vol. 3A 4.5, Table 4-19/4-20). */
-#define PTE_P    (1ULL << 0)
-#define PTE_RW   (1ULL << 1)
-#define PTE_US   (1ULL << 2)
-#define PTE_PWT  (1ULL << 3)
-#define PTE_PCD  (1ULL << 4)
-#define PTE_G    (1ULL << 8)
-#define PTE_NX   (1ULL << 63)
+#define PTE_P   (1ULL << 0)
+#define PTE_RW  (1ULL << 1)
+#define PTE_US  (1ULL << 2)
+#define PTE_PWT (1ULL << 3)
+#define PTE_PCD (1ULL << 4)
+#define PTE_G   (1ULL << 8)
+#define PTE_NX  (1ULL << 63)
 
 struct pt_ops {
 	/* A zeroed 4 KiB table: its physical address, or 0 when out of memory. */
@@ -35,7 +35,7 @@ struct pt_ops {
 };
 
 struct pt_format {
-	uint64_t table_flags; /* bits of a non-leaf entry, e.g. PTE_P|PTE_RW */
+	uint64_t table_flags;  /* bits of a non-leaf entry, e.g. PTE_P|PTE_RW */
 	uint64_t present_mask; /* an entry is present if any of these is set */
 };
 
@@ -56,8 +56,8 @@ int pt_init(struct pagetable *pt, const struct pt_format *fmt, const struct pt_o
  * into smaller ones that keep its old mapping. Returns 0, -EINVAL (bad
  * alignment or a non-canonical range) or -ENOMEM.
  */
-int pt_map(struct pagetable *pt, uint64_t va, hpa_t pa, uint64_t size,
-	   uint64_t leaf_flags, bool allow_1g);
+int pt_map(struct pagetable *pt, uint64_t va, hpa_t pa, uint64_t size, uint64_t leaf_flags,
+	   bool allow_1g);
 
 /* Remove mappings of [va, va+size), splitting large pages at the edges. */
 int pt_unmap(struct pagetable *pt, uint64_t va, uint64_t size);
@@ -66,7 +66,7 @@ int pt_unmap(struct pagetable *pt, uint64_t va, uint64_t size);
  * Translate va. Returns true and fills *pa, *leaf_flags (the leaf entry
  * without its address bits) and *page_size when mapped.
  */
-bool pt_lookup(const struct pagetable *pt, uint64_t va, hpa_t *pa,
-	       uint64_t *leaf_flags, uint64_t *page_size);
+bool pt_lookup(const struct pagetable *pt, uint64_t va, hpa_t *pa, uint64_t *leaf_flags,
+	       uint64_t *page_size);
 
 #endif

@@ -141,8 +141,8 @@ static void pmm_take(struct pmm *pmm, uint64_t base, uint64_t length)
 }
 
 int pmm_init(struct pmm *pmm, uint64_t *bitmap, size_t bitmap_bytes,
-	     const struct boot_mem_region *map, size_t count,
-	     const struct pmm_range *reserved, size_t reserved_count)
+	     const struct boot_mem_region *map, size_t count, const struct pmm_range *reserved,
+	     size_t reserved_count)
 {
 	uint64_t frames = map_frames(map, count, UINT64_MAX);
 	uint64_t words = words_for(frames);

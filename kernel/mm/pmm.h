@@ -18,8 +18,8 @@ struct pmm_range {
 };
 
 struct pmm {
-	uint64_t *bitmap;      /* bit i covers frame (i << PAGE_SHIFT) */
-	uint64_t frame_count;  /* frames covered by the bitmap */
+	uint64_t *bitmap;     /* bit i covers frame (i << PAGE_SHIFT) */
+	uint64_t frame_count; /* frames covered by the bitmap */
 	uint64_t free_frames;
 	uint64_t total_usable; /* usable frames at init, after reservations */
 	uint64_t search_hint;  /* first frame worth looking at */
@@ -40,8 +40,8 @@ size_t pmm_bitmap_bytes(const struct boot_mem_region *map, size_t count, hpa_t l
  * Returns 0, or -EINVAL if bitmap_bytes is too small for the map.
  */
 int pmm_init(struct pmm *pmm, uint64_t *bitmap, size_t bitmap_bytes,
-	     const struct boot_mem_region *map, size_t count,
-	     const struct pmm_range *reserved, size_t reserved_count);
+	     const struct boot_mem_region *map, size_t count, const struct pmm_range *reserved,
+	     size_t reserved_count);
 
 /* One free frame, or 0 when memory is exhausted (frame 0 is never handed out). */
 hpa_t pmm_alloc(struct pmm *pmm);

@@ -47,8 +47,7 @@ static const void *fuzz_map(void *ctx, hpa_t pa, size_t len)
 
 static uint32_t get32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static uint64_t get64(const uint8_t *p)
@@ -122,13 +121,10 @@ static void fix_checksums(struct fuzz_mem *m)
 static void check_invariants(const struct acpi_info *info)
 {
 	const struct acpi_madt_info *mt = &info->madt;
-	bool ok = info->table_count <= ACPI_MAX_TABLES &&
-		  mt->cpu_count <= ACPI_MAX_CPUS &&
-		  mt->ioapic_count <= ACPI_MAX_IOAPICS &&
-		  mt->iso_count <= ACPI_MAX_ISOS &&
+	bool ok = info->table_count <= ACPI_MAX_TABLES && mt->cpu_count <= ACPI_MAX_CPUS &&
+		  mt->ioapic_count <= ACPI_MAX_IOAPICS && mt->iso_count <= ACPI_MAX_ISOS &&
 		  mt->nmi_src_count <= ACPI_MAX_NMI_SRCS &&
-		  mt->lapic_nmi_count <= ACPI_MAX_LAPIC_NMIS &&
-		  info->mcfg_count <= ACPI_MAX_MCFG &&
+		  mt->lapic_nmi_count <= ACPI_MAX_LAPIC_NMIS && info->mcfg_count <= ACPI_MAX_MCFG &&
 		  info->oem_id[6] == '\0';
 
 	if (info->s5.valid)

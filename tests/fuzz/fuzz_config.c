@@ -17,9 +17,9 @@
 #include "kernel/config/hostconf.h"
 #include "kernel/config/ini.h"
 
-#define FUZZ_CHECK(cond)                 \
-	do {                             \
-		if (!(cond))             \
+#define FUZZ_CHECK(cond)                  \
+	do {                              \
+		if (!(cond))              \
 			__builtin_trap(); \
 	} while (0)
 

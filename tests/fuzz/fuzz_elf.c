@@ -28,11 +28,9 @@ static void fuzz_elf_check(const struct elf_image *img, size_t size)
 			abort();
 		if (s->offset > size || s->filesz > size - s->offset)
 			abort();
-		if (s->vaddr + s->memsz < s->vaddr ||
-		    s->paddr + s->memsz < s->paddr)
+		if (s->vaddr + s->memsz < s->vaddr || s->paddr + s->memsz < s->paddr)
 			abort();
-		if (limit && (s->vaddr + s->memsz > limit ||
-			      s->paddr + s->memsz > limit))
+		if (limit && (s->vaddr + s->memsz > limit || s->paddr + s->memsz > limit))
 			abort();
 		if ((s->flags & ELF_PF_X) && img->entry >= s->vaddr &&
 		    img->entry - s->vaddr < s->memsz)
@@ -40,11 +38,9 @@ static void fuzz_elf_check(const struct elf_image *img, size_t size)
 		for (j = 0; j < i; j++) {
 			const struct elf_segment *t = &img->segs[j];
 
-			if (s->vaddr < t->vaddr + t->memsz &&
-			    t->vaddr < s->vaddr + s->memsz)
+			if (s->vaddr < t->vaddr + t->memsz && t->vaddr < s->vaddr + s->memsz)
 				abort();
-			if (s->paddr < t->paddr + t->memsz &&
-			    t->paddr < s->paddr + s->memsz)
+			if (s->paddr < t->paddr + t->memsz && t->paddr < s->paddr + s->memsz)
 				abort();
 		}
 	}
@@ -55,7 +51,8 @@ static void fuzz_elf_check(const struct elf_image *img, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const unsigned int masks[] = {
-		ELF_ACCEPT_X86_64, ELF_ACCEPT_I386,
+		ELF_ACCEPT_X86_64,
+		ELF_ACCEPT_I386,
 		ELF_ACCEPT_X86_64 | ELF_ACCEPT_I386,
 	};
 	struct elf_image img;

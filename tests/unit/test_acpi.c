@@ -35,9 +35,9 @@ struct region {
 struct test_mem {
 	struct region regions[MAX_REGIONS];
 	int count;
-	void *bounce;          /* the one live mapping */
+	void *bounce; /* the one live mapping */
 	unsigned int maps;
-	hpa_t rsdp;            /* from memory.txt */
+	hpa_t rsdp; /* from memory.txt */
 };
 
 static const void *test_map(void *ctx, hpa_t pa, size_t len)
@@ -424,18 +424,18 @@ static void test_bochs_i440fx(void **state)
 
 /* ---------------------------------------------------- synthetic tables --- */
 
-#define SYN_BASE  0x40000ull
-#define SYN_SIZE  0x10000
-#define SYN_RSDP  0x40000ull
-#define SYN_RSDT  0x40100ull
-#define SYN_XSDT  0x40800ull
-#define SYN_FACP  0x41000ull
-#define SYN_APIC  0x42000ull
-#define SYN_HPET  0x43000ull
-#define SYN_SSDT  0x44000ull
-#define SYN_DSDT  0x45000ull
-#define SYN_MCFG  0x46000ull
-#define SYN_FREE  0x48000ull /* scratch for extra tables */
+#define SYN_BASE     0x40000ull
+#define SYN_SIZE     0x10000
+#define SYN_RSDP     0x40000ull
+#define SYN_RSDT     0x40100ull
+#define SYN_XSDT     0x40800ull
+#define SYN_FACP     0x41000ull
+#define SYN_APIC     0x42000ull
+#define SYN_HPET     0x43000ull
+#define SYN_SSDT     0x44000ull
+#define SYN_DSDT     0x45000ull
+#define SYN_MCFG     0x46000ull
+#define SYN_FREE     0x48000ull /* scratch for extra tables */
 #define SYN_UNMAPPED 0xdead0000ull
 
 struct syn {
@@ -497,8 +497,8 @@ static void syn_resum(struct syn *s, hpa_t pa)
 	fix_sum(t, len, 9);
 }
 
-static uint32_t put_table(struct syn *s, hpa_t pa, const char *sig, uint8_t rev,
-			  const void *body, size_t body_len)
+static uint32_t put_table(struct syn *s, hpa_t pa, const char *sig, uint8_t rev, const void *body,
+			  size_t body_len)
 {
 	uint8_t *t = at(s, pa);
 	uint32_t len = (uint32_t)(36 + body_len);
@@ -553,15 +553,15 @@ static void put_facp(struct syn *s)
 {
 	uint8_t f[276] = { 0 };
 
-	put32(f + 36, 0x48000);         /* FIRMWARE_CTRL */
-	put32(f + 40, 0x47000);         /* DSDT, superseded by X_DSDT */
+	put32(f + 36, 0x48000); /* FIRMWARE_CTRL */
+	put32(f + 40, 0x47000); /* DSDT, superseded by X_DSDT */
 	put16(f + 46, 9);
 	put32(f + 48, 0xb2);
 	f[52] = 0xa0;
 	f[53] = 0xa1;
-	put32(f + 56, 0x400);           /* PM1a_EVT_BLK, no X_ */
-	put32(f + 64, 0x404);           /* PM1a_CNT_BLK, X_ says 0x1004 */
-	put32(f + 76, 0x408);           /* PM_TMR_BLK, X_ says 0x1008 */
+	put32(f + 56, 0x400); /* PM1a_EVT_BLK, no X_ */
+	put32(f + 64, 0x404); /* PM1a_CNT_BLK, X_ says 0x1004 */
+	put32(f + 76, 0x408); /* PM_TMR_BLK, X_ says 0x1008 */
 	f[88] = 4;
 	f[89] = 2;
 	f[91] = 4;
@@ -570,12 +570,13 @@ static void put_facp(struct syn *s)
 	put32(f + 112, ACPI_FADT_TMR_VAL_EXT | ACPI_FADT_RESET_REG_SUP);
 	put_gas(f + 116, ACPI_GAS_MEMORY, 8, 0xfe000cf9);
 	f[128] = 0x42;
-	put64(f + 140, SYN_DSDT);       /* X_DSDT */
+	put64(f + 140, SYN_DSDT); /* X_DSDT */
 	put_gas(f + 172, ACPI_GAS_IO, 16, 0x1004);
 	put_gas(f + 208, ACPI_GAS_IO, 32, 0x1008);
 	put_table(s, SYN_FACP, "FACP", 6, f + 36, sizeof(f) - 36);
 }
 
+/* clang-format off */
 static const uint8_t syn_madt_body[] = {
 	0x00, 0x00, 0xe0, 0xfe, 0x01, 0x00, 0x00, 0x00, /* LAPIC 0xfee00000, PCAT */
 	0, 8, 0, 0, 1, 0, 0, 0,                     /* uid 0 apic 0 enabled */
@@ -594,13 +595,16 @@ static const uint8_t syn_madt_body[] = {
 	5, 12, 0, 0, 0x00, 0x00, 0xe0, 0xfe, 1, 0, 0, 0, /* LAPIC 0x1fee00000 */
 	0x7f, 4, 0xaa, 0xbb,                        /* unknown type: skipped */
 };
+/* clang-format on */
 
 /* DSDT: a Scope, then Name(\_S5_, Package(4){5, 7, Zero, Zero}). */
+/* clang-format off */
 static const uint8_t syn_dsdt_aml[] = {
 	0x10, 0x0b, '_', 'S', 'B', '_', 0x08, 'F', 'O', 'O', '_', 0x01,
 	0x08, '\\', '_', 'S', '5', '_', 0x12, 0x08, 0x04,
 	0x0a, 0x05, 0x0a, 0x07, 0x00, 0x00,
 };
+/* clang-format on */
 
 /* SSDT: "_S5_" inside a string (not a DefName), no \_S5. */
 static const uint8_t syn_ssdt_aml[] = {
@@ -726,7 +730,7 @@ static void test_syn_bad_checksum(void **state)
 {
 	struct syn *s = syn_new();
 
-	at(s, SYN_APIC)[40] ^= 1;  /* flip the PCAT bit, keep the old sum */
+	at(s, SYN_APIC)[40] ^= 1; /* flip the PCAT bit, keep the old sum */
 	assert_int_equal(syn_parse(s), 0);
 	assert_false(s->info.madt.present);
 	assert_int_equal(find_ref(&s->info, "APIC")->status, ACPI_TABLE_BAD_CHECKSUM);
@@ -794,7 +798,7 @@ static void test_syn_madt_entry_len_zero(void **state)
 	put_table(s, SYN_APIC, "APIC", 5, body, sizeof(body));
 	assert_int_equal(syn_parse(s), 0);
 	assert_true(s->info.madt.present);
-	assert_int_equal(s->info.madt.cpu_count, 4);  /* entries before it kept */
+	assert_int_equal(s->info.madt.cpu_count, 4); /* entries before it kept */
 	assert_int_equal(s->info.madt.ioapic_count, 0);
 	assert_int_equal(s->info.madt.lapic_address, 0xfee00000); /* no override */
 	assert_true(has_warning(&s->info, "length 0, walk stopped"));
@@ -822,8 +826,8 @@ static void test_syn_madt_entry_past_end(void **state)
 
 	/* A known type shorter than its structure is skipped alone. */
 	memcpy(body, syn_madt_body, sizeof(body));
-	body[9] = 4;       /* first LAPIC entry: 4 bytes... */
-	body[12] = 0x7e;   /* ...then a 4-byte entry of an unknown type */
+	body[9] = 4;     /* first LAPIC entry: 4 bytes... */
+	body[12] = 0x7e; /* ...then a 4-byte entry of an unknown type */
 	body[13] = 4;
 	put_table(s, SYN_APIC, "APIC", 5, body, sizeof(body));
 	assert_int_equal(syn_parse(s), 0);
@@ -1121,6 +1125,7 @@ static void test_find_rsdp(void **state)
 
 static void test_aml_s5_encodings(void **state)
 {
+	/* clang-format off */
 	static const struct {
 		const char *what;
 		uint8_t aml[24];
@@ -1164,6 +1169,7 @@ static void test_aml_s5_encodings(void **state)
 		{ "bad then good", { 8, '_', 'S', '5', '_', 0x0a, 1, 8, '_', 'S', '5', '_',
 				     0x12, 0x04, 0x02, 1, 0 }, 17, 0, 1, 0 },
 	};
+	/* clang-format on */
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		/* Exact-size heap copy: ASan flags any read past the end. */

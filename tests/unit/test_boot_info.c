@@ -23,7 +23,7 @@
 
 #define MMAP_PHYS    0x500000ULL
 #define MODULES_PHYS 0x500800ULL
-#define BLOBS        (128 * MIB)  /* config, command line, modules */
+#define BLOBS        (128 * MIB) /* config, command line, modules */
 
 static struct boot_info bi;
 static struct boot_mem_region mmap[BOOT_INFO_MAX_MMAP + 1];
@@ -33,9 +33,9 @@ static void build_valid(void)
 {
 	static const struct boot_mem_region map[] = {
 		{ 1 * MIB, 1 * MIB, BOOT_MEM_USABLE, 0 },
-		{ 2 * MIB, 4 * MIB, BOOT_MEM_BOOT_DATA, 0 },  /* kernel + arrays */
+		{ 2 * MIB, 4 * MIB, BOOT_MEM_BOOT_DATA, 0 }, /* kernel + arrays */
 		{ 6 * MIB, 122 * MIB, BOOT_MEM_USABLE, 0 },
-		{ BLOBS, 2 * MIB, BOOT_MEM_BOOT_DATA, 0 },    /* config, cmdline, modules */
+		{ BLOBS, 2 * MIB, BOOT_MEM_BOOT_DATA, 0 }, /* config, cmdline, modules */
 		{ BLOBS + 2 * MIB, 1 * GIB - BLOBS - 2 * MIB, BOOT_MEM_USABLE, 0 },
 		{ 1 * GIB, 0x100000, BOOT_MEM_ACPI_RECLAIM, 0 },
 		{ 1 * GIB + 0x100000, 0x100000, BOOT_MEM_ACPI_NVS, 0 },
@@ -101,6 +101,7 @@ struct case_row {
 	const char *reason; /* substring of the reason, NULL = must pass */
 };
 
+/* clang-format off */
 #define MUT(name, body) static void name(void) { body; }
 
 MUT(m_magic, bi.magic ^= 1)
@@ -156,6 +157,7 @@ MUT(m_mod_empty_usable, { mods[1].phys = 6 * MIB + 0x100; mods[1].size = 0; }) /
 MUT(m_adjacent, { bi.config_phys = BLOBS + 2 * MIB - 100; bi.config_size = 100; })
 MUT(m_mod_last, { mods[0].phys = 4 * GIB - 0x1000; mods[0].size = 0x1000;
 		  mmap[8].length = 1 * GIB; })
+/* clang-format on */
 
 static const struct case_row rows[] = {
 	{ "magic", m_magic, "magic" },

@@ -20,26 +20,26 @@
 #define KVIRT 0xffffffff80000000ULL
 
 /* ELF64 layout: header at 0, 4 program headers at 64 (56 bytes each). */
-#define E64_PH(i, off)  (64 + 56 * (i) + (off))
-#define P64_TYPE   0
-#define P64_FLAGS  4
-#define P64_OFFSET 8
-#define P64_VADDR  16
-#define P64_PADDR  24
-#define P64_FILESZ 32
-#define P64_MEMSZ  40
-#define P64_ALIGN  48
-#define E64_SIZE   0x3100
+#define E64_PH(i, off) (64 + 56 * (i) + (off))
+#define P64_TYPE       0
+#define P64_FLAGS      4
+#define P64_OFFSET     8
+#define P64_VADDR      16
+#define P64_PADDR      24
+#define P64_FILESZ     32
+#define P64_MEMSZ      40
+#define P64_ALIGN      48
+#define E64_SIZE       0x3100
 
 /* ELF32 layout: header at 0, 2 program headers at 52 (32 bytes each). */
-#define E32_PH(i, off)  (52 + 32 * (i) + (off))
-#define P32_OFFSET 4
-#define P32_VADDR  8
-#define P32_PADDR  12
-#define P32_FILESZ 16
-#define P32_MEMSZ  20
-#define P32_FLAGS  24
-#define E32_SIZE   0x2100
+#define E32_PH(i, off) (52 + 32 * (i) + (off))
+#define P32_OFFSET     4
+#define P32_VADDR      8
+#define P32_PADDR      12
+#define P32_FILESZ     16
+#define P32_MEMSZ      20
+#define P32_FLAGS      24
+#define E32_SIZE       0x2100
 
 static void put(uint8_t *b, size_t off, unsigned int width, uint64_t v)
 {
@@ -49,9 +49,9 @@ static void put(uint8_t *b, size_t off, unsigned int width, uint64_t v)
 		b[off + i] = (uint8_t)(v >> (8 * i));
 }
 
-static void put_phdr64(uint8_t *b, int i, uint32_t type, uint32_t flags,
-		       uint64_t off, uint64_t vaddr, uint64_t paddr,
-		       uint64_t filesz, uint64_t memsz, uint64_t align)
+static void put_phdr64(uint8_t *b, int i, uint32_t type, uint32_t flags, uint64_t off,
+		       uint64_t vaddr, uint64_t paddr, uint64_t filesz, uint64_t memsz,
+		       uint64_t align)
 {
 	put(b, E64_PH(i, P64_TYPE), 4, type);
 	put(b, E64_PH(i, P64_FLAGS), 4, flags);
@@ -70,24 +70,23 @@ static void put_phdr64(uint8_t *b, int i, uint32_t type, uint32_t flags,
 static void build_elf64(uint8_t *b)
 {
 	memset(b, 0, E64_SIZE);
-	memcpy(b, "\x7f" "ELF", 4);
-	b[4] = 2; /* ELFCLASS64 */
-	b[5] = 1; /* ELFDATA2LSB */
-	b[6] = 1; /* EV_CURRENT */
-	put(b, 16, 2, 2);                       /* ET_EXEC */
-	put(b, 18, 2, 62);                      /* EM_X86_64 */
-	put(b, 20, 4, 1);                       /* e_version */
-	put(b, 24, 8, KVIRT + 0x201000);        /* e_entry */
-	put(b, 32, 8, 64);                      /* e_phoff */
-	put(b, 52, 2, 64);                      /* e_ehsize */
-	put(b, 54, 2, 56);                      /* e_phentsize */
-	put(b, 56, 2, 4);                       /* e_phnum */
-	put_phdr64(b, 0, 1, ELF_PF_R | ELF_PF_X, 0x1000, 0x200000, 0x200000,
-		   0x100, 0x100, 0x1000);
-	put_phdr64(b, 1, 1, ELF_PF_R | ELF_PF_X, 0x2000, KVIRT + 0x201000,
-		   0x201000, 0x800, 0x800, 0x1000);
-	put_phdr64(b, 2, 1, ELF_PF_R | ELF_PF_W, 0x3000, KVIRT + 0x202000,
-		   0x202000, 0x100, 0x4000, 0x1000);
+	memcpy(b, "\177ELF", 4);
+	b[4] = 2;                        /* ELFCLASS64 */
+	b[5] = 1;                        /* ELFDATA2LSB */
+	b[6] = 1;                        /* EV_CURRENT */
+	put(b, 16, 2, 2);                /* ET_EXEC */
+	put(b, 18, 2, 62);               /* EM_X86_64 */
+	put(b, 20, 4, 1);                /* e_version */
+	put(b, 24, 8, KVIRT + 0x201000); /* e_entry */
+	put(b, 32, 8, 64);               /* e_phoff */
+	put(b, 52, 2, 64);               /* e_ehsize */
+	put(b, 54, 2, 56);               /* e_phentsize */
+	put(b, 56, 2, 4);                /* e_phnum */
+	put_phdr64(b, 0, 1, ELF_PF_R | ELF_PF_X, 0x1000, 0x200000, 0x200000, 0x100, 0x100, 0x1000);
+	put_phdr64(b, 1, 1, ELF_PF_R | ELF_PF_X, 0x2000, KVIRT + 0x201000, 0x201000, 0x800, 0x800,
+		   0x1000);
+	put_phdr64(b, 2, 1, ELF_PF_R | ELF_PF_W, 0x3000, KVIRT + 0x202000, 0x202000, 0x100, 0x4000,
+		   0x1000);
 	put_phdr64(b, 3, 0x6474e551, ELF_PF_R | ELF_PF_W, 0, 0, 0, 0, 0, 16);
 }
 
@@ -95,18 +94,18 @@ static void build_elf64(uint8_t *b)
 static void build_elf32(uint8_t *b)
 {
 	memset(b, 0, E32_SIZE);
-	memcpy(b, "\x7f" "ELF", 4);
+	memcpy(b, "\177ELF", 4);
 	b[4] = 1; /* ELFCLASS32 */
 	b[5] = 1;
 	b[6] = 1;
-	put(b, 16, 2, 2);           /* ET_EXEC */
-	put(b, 18, 2, 3);           /* EM_386 */
+	put(b, 16, 2, 2); /* ET_EXEC */
+	put(b, 18, 2, 3); /* EM_386 */
 	put(b, 20, 4, 1);
-	put(b, 24, 4, 0x100010);    /* e_entry */
-	put(b, 28, 4, 52);          /* e_phoff */
-	put(b, 40, 2, 52);          /* e_ehsize */
-	put(b, 42, 2, 32);          /* e_phentsize */
-	put(b, 44, 2, 2);           /* e_phnum */
+	put(b, 24, 4, 0x100010); /* e_entry */
+	put(b, 28, 4, 52);       /* e_phoff */
+	put(b, 40, 2, 52);       /* e_ehsize */
+	put(b, 42, 2, 32);       /* e_phentsize */
+	put(b, 44, 2, 2);        /* e_phnum */
 	put(b, E32_PH(0, 0), 4, 1);
 	put(b, E32_PH(0, P32_OFFSET), 4, 0x1000);
 	put(b, E32_PH(0, P32_VADDR), 4, 0x100000);
@@ -126,8 +125,8 @@ static void build_elf32(uint8_t *b)
 }
 
 /* Parse exactly `size` bytes from a private heap copy (ASan-bounded). */
-static enum elf_error parse_copy(const uint8_t *b, size_t size,
-				 unsigned int accept, struct elf_image *img)
+static enum elf_error parse_copy(const uint8_t *b, size_t size, unsigned int accept,
+				 struct elf_image *img)
 {
 	uint8_t *copy = malloc(size ? size : 1);
 	enum elf_error err;
@@ -147,9 +146,9 @@ struct patch {
 
 struct elf_case {
 	const char *name;
-	int cls;              /* 64 or 32 */
+	int cls; /* 64 or 32 */
 	unsigned int accept;
-	size_t size;          /* 0: the full image */
+	size_t size; /* 0: the full image */
 	struct patch p[4];
 	enum elf_error want;
 };
@@ -158,6 +157,7 @@ struct elf_case {
 #define A32 ELF_ACCEPT_I386
 #define AB  (ELF_ACCEPT_X86_64 | ELF_ACCEPT_I386)
 
+/* clang-format off */
 static const struct elf_case elf_cases[] = {
 	{ "valid elf64", 64, A64, 0, { { 0 } }, ELF_OK },
 	{ "valid elf64, both accepted", 64, AB, 0, { { 0 } }, ELF_OK },
@@ -260,6 +260,7 @@ static const struct elf_case elf_cases[] = {
 	{ "elf32 entry outside", 32, A32, 0, { { 24, 4, 0x200000 } },
 	  ELF_ERR_ENTRY },
 };
+/* clang-format on */
 
 static void test_table(void **state)
 {
@@ -283,9 +284,8 @@ static void test_table(void **state)
 			put(buf, p->off, p->width, p->val);
 		got = parse_copy(buf, size, c->accept, &img);
 		if (got != c->want)
-			fail_msg("case '%s': got %d (%s), want %d (%s)",
-				 c->name, got, elf_strerror(got), c->want,
-				 elf_strerror(c->want));
+			fail_msg("case '%s': got %d (%s), want %d (%s)", c->name, got,
+				 elf_strerror(got), c->want, elf_strerror(c->want));
 	}
 }
 
@@ -297,8 +297,7 @@ static void test_elf64_fields(void **state)
 
 	(void)state;
 	build_elf64(buf);
-	assert_int_equal(parse_copy(buf, sizeof(buf), ELF_ACCEPT_X86_64, &img),
-			 ELF_OK);
+	assert_int_equal(parse_copy(buf, sizeof(buf), ELF_ACCEPT_X86_64, &img), ELF_OK);
 	assert_int_equal(img.kind, ELF_KIND_X86_64);
 	assert_int_equal(img.entry, KVIRT + 0x201000);
 	/* PT_GNU_STACK is not a load segment. */
@@ -322,8 +321,7 @@ static void test_elf32_fields(void **state)
 
 	(void)state;
 	build_elf32(buf);
-	assert_int_equal(parse_copy(buf, sizeof(buf), ELF_ACCEPT_I386, &img),
-			 ELF_OK);
+	assert_int_equal(parse_copy(buf, sizeof(buf), ELF_ACCEPT_I386, &img), ELF_OK);
 	assert_int_equal(img.kind, ELF_KIND_I386);
 	assert_int_equal(img.entry, 0x100010);
 	assert_int_equal(img.nsegs, 2);
@@ -342,8 +340,7 @@ static void test_empty_segment_skipped(void **state)
 	(void)state;
 	build_elf64(buf);
 	put_phdr64(buf, 3, 1, ELF_PF_R, 0x3100, 0, 0, 0, 0, 0);
-	assert_int_equal(parse_copy(buf, sizeof(buf), ELF_ACCEPT_X86_64, &img),
-			 ELF_OK);
+	assert_int_equal(parse_copy(buf, sizeof(buf), ELF_ACCEPT_X86_64, &img), ELF_OK);
 	assert_int_equal(img.nsegs, 3);
 }
 
@@ -357,7 +354,7 @@ static enum elf_error parse_n_segments(unsigned int n, struct elf_image *img)
 
 	assert_non_null(b);
 	assert_true(64 + 56 * n <= 0x1000);
-	memcpy(b, "\x7f" "ELF", 4);
+	memcpy(b, "\177ELF", 4);
 	b[4] = 2;
 	b[5] = 1;
 	b[6] = 1;
@@ -370,9 +367,8 @@ static enum elf_error parse_n_segments(unsigned int n, struct elf_image *img)
 	put(b, 54, 2, 56);
 	put(b, 56, 2, n);
 	for (i = 0; i < n; i++)
-		put_phdr64(b, (int)i, 1, ELF_PF_R | ELF_PF_X, 0x1000,
-			   0x400000 + 0x1000ULL * i, 0x400000 + 0x1000ULL * i,
-			   0x1000, 0x1000, 0x1000);
+		put_phdr64(b, (int)i, 1, ELF_PF_R | ELF_PF_X, 0x1000, 0x400000 + 0x1000ULL * i,
+			   0x400000 + 0x1000ULL * i, 0x1000, 0x1000, 0x1000);
 	err = elf_parse(b, size, ELF_ACCEPT_X86_64, img);
 	free(b);
 	return err;
@@ -385,8 +381,7 @@ static void test_segment_limit(void **state)
 	(void)state;
 	assert_int_equal(parse_n_segments(ELF_MAX_SEGMENTS, &img), ELF_OK);
 	assert_int_equal(img.nsegs, ELF_MAX_SEGMENTS);
-	assert_int_equal(parse_n_segments(ELF_MAX_SEGMENTS + 1, &img),
-			 ELF_ERR_TOO_MANY_SEGMENTS);
+	assert_int_equal(parse_n_segments(ELF_MAX_SEGMENTS + 1, &img), ELF_ERR_TOO_MANY_SEGMENTS);
 }
 
 /* Every prefix of a valid image fails cleanly and never reads past it. */
@@ -426,16 +421,15 @@ static void test_strerror(void **state)
 
 		assert_non_null(msg);
 		for (j = 0; j < i; j++)
-			assert_string_not_equal(msg,
-						elf_strerror((enum elf_error)j));
+			assert_string_not_equal(msg, elf_strerror((enum elf_error)j));
 	}
 	assert_string_equal(elf_strerror(ELF_ERR_COUNT), "unknown ELF error");
-	assert_string_equal(elf_strerror((enum elf_error)-1),
-			    "unknown ELF error");
+	assert_string_equal(elf_strerror((enum elf_error)(-1)), "unknown ELF error");
 }
 
 int main(void)
 {
+	/* clang-format off */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_elf64_fields),
@@ -446,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_null_args),
 		cmocka_unit_test(test_strerror),
 	};
+	/* clang-format on */
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,8 +51,8 @@ static void render(char *out, size_t size, const char *text, size_t len)
 		case INI_ERROR:
 			assert_non_null(ev.reason);
 			assert_string_equal(ev.value, "");
-			n += snprintf(out + n, size - n, "%u ! [%s%s%s] %s: %s\n", ev.line, ev.section,
-				      sp, ev.name, ev.key, ev.reason);
+			n += snprintf(out + n, size - n, "%u ! [%s%s%s] %s: %s\n", ev.line,
+				      ev.section, sp, ev.name, ev.key, ev.reason);
 			break;
 		default:
 			fail_msg("bad event type %d", ev.type);

@@ -23,9 +23,9 @@
 #define GIB (1024ULL * MIB)
 
 /* A plausible physical layout. */
-#define INFO_PHYS    0x07000000ULL  /* where "GRUB" put the block (usable RAM) */
-#define KERNEL_END   0x003a5123ULL  /* unaligned on purpose */
-#define STORAGE_PHYS 0x00300040ULL  /* a .bss object inside the kernel */
+#define INFO_PHYS    0x07000000ULL /* where "GRUB" put the block (usable RAM) */
+#define KERNEL_END   0x003a5123ULL /* unaligned on purpose */
+#define STORAGE_PHYS 0x00300040ULL /* a .bss object inside the kernel */
 #define CONF_PHYS    0x08000000ULL
 #define GUEST_PHYS   0x08100000ULL
 
@@ -321,7 +321,7 @@ static void test_grub_like(void **state)
 	assert_int_equal(sum_type(BOOT_MEM_USABLE) + sum_type(BOOT_MEM_BOOT_DATA), usable_before);
 	assert_int_equal(sum_type(BOOT_MEM_BOOT_DATA),
 			 ALIGN_UP(KERNEL_END, PAGE_SIZE) - KERNEL_LINK_PHYS + PAGE_SIZE +
-			 PAGE_SIZE + ALIGN_UP(0x900123ULL, PAGE_SIZE));
+				 PAGE_SIZE + ALIGN_UP(0x900123ULL, PAGE_SIZE));
 	expect_valid();
 
 	/* The block's own range, for the kernel to keep. */
@@ -412,12 +412,12 @@ static void test_mmap_entries(void **state)
 {
 	static const struct e820 map[] = {
 		{ 0x100000, 0x100000, MB2_MMAP_AVAILABLE },
-		{ 0x200000, 0x200000, MB2_MMAP_AVAILABLE },   /* continues: merged */
-		{ 0x400000, 0, 2 },                          /* empty: dropped */
+		{ 0x200000, 0x200000, MB2_MMAP_AVAILABLE }, /* continues: merged */
+		{ 0x400000, 0, 2 },                         /* empty: dropped */
 		{ 0x400000, 0x1000, 2 },
-		{ 0x401000, 0x1000, 2 },                     /* merged too */
+		{ 0x401000, 0x1000, 2 }, /* merged too */
 		{ 0x10000000, 0x1000000, MB2_MMAP_AVAILABLE },
-		{ 0xfffffffffffff000ULL, 0x2000, 2 },        /* wraps: clipped */
+		{ 0xfffffffffffff000ULL, 0x2000, 2 }, /* wraps: clipped */
 	};
 	uint32_t i;
 
@@ -508,8 +508,8 @@ static void test_module_names(void **state)
 		tag_mmap(map, 1);
 		tag_module(CONF_PHYS, CONF_PHYS + 10, "strata.conf");
 		for (i = 0; i < BOOT_INFO_MAX_MODULES; i++)
-			tag_module(GUEST_PHYS + i * PAGE_SIZE,
-				   GUEST_PHYS + (i + 1) * PAGE_SIZE, "m");
+			tag_module(GUEST_PHYS + i * PAGE_SIZE, GUEST_PHYS + (i + 1) * PAGE_SIZE,
+				   "m");
 		blk_end();
 		assert_int_equal(parse_blk(), MB2_OK);
 		assert_int_equal(out.info.module_count, BOOT_INFO_MAX_MODULES);
@@ -573,8 +573,7 @@ static void test_header_errors(void **state)
 	assert_int_equal(parse_len(0, INFO_PHYS, KERNEL_END), MB2_ERR_TOTAL_SIZE_SMALL);
 
 	/* total_size beyond what the caller can read. */
-	assert_int_equal(parse_len(bb.len - 8, INFO_PHYS, KERNEL_END),
-			 MB2_ERR_TOTAL_SIZE_READABLE);
+	assert_int_equal(parse_len(bb.len - 8, INFO_PHYS, KERNEL_END), MB2_ERR_TOTAL_SIZE_READABLE);
 	set_total(0xfffffff8);
 	assert_int_equal(parse_blk(), MB2_ERR_TOTAL_SIZE_READABLE);
 	set_total(15);
@@ -925,7 +924,7 @@ static void test_messages(void **state)
 			assert_string_not_equal(m, mb2_strerror((enum mb2_status)j));
 	}
 	assert_string_equal(mb2_strerror(MB2_STATUS_COUNT), "unknown multiboot2 status");
-	assert_string_equal(mb2_strerror((enum mb2_status)-1), "unknown multiboot2 status");
+	assert_string_equal(mb2_strerror((enum mb2_status)(-1)), "unknown multiboot2 status");
 }
 
 int main(void)

@@ -26,11 +26,11 @@
 #define MAX_TABLES 4096
 
 /* EPT entry bits (SDM Vol. 3C 29.3.2, Tables 29-1 to 29-6). */
-#define EPT_R        (1ULL << 0)
-#define EPT_W        (1ULL << 1)
-#define EPT_X        (1ULL << 2)
-#define EPT_MT_WB    (6ULL << 3)
-#define EPT_IGN_PAT  (1ULL << 6)
+#define EPT_R       (1ULL << 0)
+#define EPT_W       (1ULL << 1)
+#define EPT_X       (1ULL << 2)
+#define EPT_MT_WB   (6ULL << 3)
+#define EPT_IGN_PAT (1ULL << 6)
 
 struct fake_mem {
 	uint64_t *tables[MAX_TABLES];
@@ -103,8 +103,8 @@ static void new_pt(struct pagetable *pt, const struct pt_format *fmt)
 	assert_int_equal(mem.count, 1);
 }
 
-static void expect_map(const struct pagetable *pt, uint64_t va, hpa_t pa,
-		       uint64_t flags, uint64_t size)
+static void expect_map(const struct pagetable *pt, uint64_t va, hpa_t pa, uint64_t flags,
+		       uint64_t size)
 {
 	hpa_t got_pa = 0;
 	uint64_t got_flags = 0, got_size = 0;
@@ -113,10 +113,11 @@ static void expect_map(const struct pagetable *pt, uint64_t va, hpa_t pa,
 		fail_msg("va 0x%llx not mapped", (unsigned long long)va);
 	if (got_pa != pa || got_flags != flags || got_size != size)
 		fail_msg("va 0x%llx -> pa 0x%llx flags 0x%llx size 0x%llx, "
-			 "want 0x%llx 0x%llx 0x%llx", (unsigned long long)va,
-			 (unsigned long long)got_pa, (unsigned long long)got_flags,
-			 (unsigned long long)got_size, (unsigned long long)pa,
-			 (unsigned long long)flags, (unsigned long long)size);
+			 "want 0x%llx 0x%llx 0x%llx",
+			 (unsigned long long)va, (unsigned long long)got_pa,
+			 (unsigned long long)got_flags, (unsigned long long)got_size,
+			 (unsigned long long)pa, (unsigned long long)flags,
+			 (unsigned long long)size);
 }
 
 static void expect_unmapped(const struct pagetable *pt, uint64_t va)
@@ -191,7 +192,8 @@ static void test_page_size_selection(void **state)
 
 	/* Unaligned head and tail around a 2 MiB-aligned middle. */
 	assert_int_equal(pt_map(&pt, 8 * GIB + 0x1ff000, 0x40000000 + 0x1ff000,
-				PAGE_SIZE_2M + 2 * PAGE_SIZE, f, true), 0);
+				PAGE_SIZE_2M + 2 * PAGE_SIZE, f, true),
+			 0);
 	expect_map(&pt, 8 * GIB + 0x1ff000, 0x401ff000, f, PAGE_SIZE);
 	expect_map(&pt, 8 * GIB + 0x200000, 0x40200000, f, PAGE_SIZE_2M);
 	expect_map(&pt, 8 * GIB + 0x3fffff, 0x403fffff, f, PAGE_SIZE_2M);
@@ -301,8 +303,8 @@ static void test_permissions_and_remap(void **state)
 }
 
 /* Check every 4 KiB page of [va, va+size) maps linearly to pa with `flags`. */
-static void expect_linear(const struct pagetable *pt, uint64_t va, hpa_t pa,
-			  uint64_t size, uint64_t flags)
+static void expect_linear(const struct pagetable *pt, uint64_t va, hpa_t pa, uint64_t size,
+			  uint64_t flags)
 {
 	uint64_t off;
 
@@ -541,7 +543,10 @@ static void test_random_against_model(void **state)
 {
 	static const uint64_t grains[] = { PAGE_SIZE, PAGE_SIZE_2M, PAGE_SIZE_1G };
 	static const uint64_t flag_set[] = {
-		PTE_P, PTE_P | PTE_RW, PTE_P | PTE_RW | PTE_NX, PTE_P | PTE_US | PTE_G,
+		PTE_P,
+		PTE_P | PTE_RW,
+		PTE_P | PTE_RW | PTE_NX,
+		PTE_P | PTE_US | PTE_G,
 	};
 	uint64_t *mpa = calloc(WIN_PAGES, sizeof(uint64_t));
 	uint64_t *mfl = calloc(WIN_PAGES, sizeof(uint64_t));
@@ -566,8 +571,7 @@ static void test_random_against_model(void **state)
 			uint64_t fl = flag_set[rng() % ARRAY_SIZE(flag_set)];
 			hpa_t pa = (rng() % 64) * g + (rng() % 4 ? 0 : PAGE_SIZE);
 
-			assert_int_equal(pt_map(&pt, WIN_BASE + start, pa, size, fl,
-						rng() % 2), 0);
+			assert_int_equal(pt_map(&pt, WIN_BASE + start, pa, size, fl, rng() % 2), 0);
 			for (i = 0; i < n; i++) {
 				mpa[first + i] = pa + i * PAGE_SIZE;
 				mfl[first + i] = fl;

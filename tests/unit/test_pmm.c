@@ -63,8 +63,8 @@ static int release(void **state)
 }
 
 /* Size the bitmap with pmm_bitmap_bytes() and initialise; must succeed. */
-static void setup_pmm(const struct boot_mem_region *map, size_t n,
-		      const struct pmm_range *res, size_t rn)
+static void setup_pmm(const struct boot_mem_region *map, size_t n, const struct pmm_range *res,
+		      size_t rn)
 {
 	fx.bytes = pmm_bitmap_bytes(map, n, UINT64_MAX);
 	fx.bitmap = malloc(fx.bytes ? fx.bytes : 1);
@@ -81,8 +81,8 @@ static bool touches(uint64_t base, uint64_t len, uint64_t a, uint64_t b)
 }
 
 /* The rule of pmm.h, one frame at a time. */
-static bool model_free(const struct boot_mem_region *map, size_t n,
-		       const struct pmm_range *res, size_t rn, uint64_t f)
+static bool model_free(const struct boot_mem_region *map, size_t n, const struct pmm_range *res,
+		       size_t rn, uint64_t f)
 {
 	uint64_t a = f * PAGE_SIZE, b = a + PAGE_SIZE;
 	bool covered = false;
@@ -91,8 +91,9 @@ static bool model_free(const struct boot_mem_region *map, size_t n,
 	if (f == 0)
 		return false;
 	for (i = 0; i < n; i++) {
-		uint64_t end = map[i].length > UINT64_MAX - map[i].base ?
-			UINT64_MAX : map[i].base + map[i].length;
+		uint64_t end = map[i].length > UINT64_MAX - map[i].base
+				       ? UINT64_MAX
+				       : map[i].base + map[i].length;
 
 		if (map[i].type == USABLE && map[i].base <= a && b <= end)
 			covered = true;
@@ -114,8 +115,7 @@ static void check_against_model(const struct boot_mem_region *map, size_t n,
 		bool want = model_free(map, n, res, rn, f) && f < fx.pmm.frame_count;
 
 		if (pmm_is_free(&fx.pmm, f * PAGE_SIZE) != want)
-			fail_msg("frame 0x%llx: pmm says %s, model says %s",
-				 (unsigned long long)f,
+			fail_msg("frame 0x%llx: pmm says %s, model says %s", (unsigned long long)f,
 				 want ? "used" : "free", want ? "free" : "used");
 		nfree += want;
 	}
@@ -153,12 +153,12 @@ static void test_overlapping_unsorted(void **state)
 	static const struct boot_mem_region map[] = {
 		{ 16 * MIB, 16 * MIB, USABLE, 0 },
 		{ 0, 8 * MIB, USABLE, 0 },
-		{ 6 * MIB, 14 * MIB, USABLE, 0 },          /* overlaps both */
-		{ 4 * MIB, 0x800, RESERVED, 0 },           /* half a frame inside */
-		{ 30 * MIB + 0x10, 1, ACPI, 0 },           /* one byte */
+		{ 6 * MIB, 14 * MIB, USABLE, 0 },             /* overlaps both */
+		{ 4 * MIB, 0x800, RESERVED, 0 },              /* half a frame inside */
+		{ 30 * MIB + 0x10, 1, ACPI, 0 },              /* one byte */
 		{ 12 * MIB - 0x100, 0x200, BOOT_MEM_BAD, 0 }, /* straddles a frame edge */
-		{ 2 * MIB, 1 * MIB, USABLE, 0 },           /* duplicate inside usable */
-		{ 24 * MIB, 0, RESERVED, 0 },              /* empty: no effect */
+		{ 2 * MIB, 1 * MIB, USABLE, 0 },              /* duplicate inside usable */
+		{ 24 * MIB, 0, RESERVED, 0 },                 /* empty: no effect */
 	};
 
 	setup_pmm(map, ARRAY_SIZE(map), NULL, 0);
@@ -175,18 +175,18 @@ static void test_overlapping_unsorted(void **state)
 static void test_reserved_edges_unaligned(void **state)
 {
 	static const struct boot_mem_region map[] = {
-		{ 0x1800, 0x4800, USABLE, 0 },   /* whole frames 2..5 only */
+		{ 0x1800, 0x4800, USABLE, 0 }, /* whole frames 2..5 only */
 		{ 1 * MIB, 1 * MIB, USABLE, 0 },
 	};
 	static const struct pmm_range res[] = {
-		{ 0, 0x500 },                        /* frame 0 */
-		{ 2 * MIB - 1, 1 },                  /* last byte of the map */
-		{ 1 * MIB, 0 },                      /* empty */
-		{ 1 * MIB + 0x12345, 1 },            /* one byte, unaligned */
-		{ 1 * MIB + 0x20fff, 2 },            /* straddles two frames */
-		{ 0x5000, 0x1000 },                  /* the region's last frame */
-		{ 64 * MIB, 1 * MIB },               /* beyond the bitmap: ignored */
-		{ UINT64_MAX - 0x1000, 0x2000 },     /* wraps: must not crash */
+		{ 0, 0x500 },                    /* frame 0 */
+		{ 2 * MIB - 1, 1 },              /* last byte of the map */
+		{ 1 * MIB, 0 },                  /* empty */
+		{ 1 * MIB + 0x12345, 1 },        /* one byte, unaligned */
+		{ 1 * MIB + 0x20fff, 2 },        /* straddles two frames */
+		{ 0x5000, 0x1000 },              /* the region's last frame */
+		{ 64 * MIB, 1 * MIB },           /* beyond the bitmap: ignored */
+		{ UINT64_MAX - 0x1000, 0x2000 }, /* wraps: must not crash */
 	};
 
 	setup_pmm(map, ARRAY_SIZE(map), res, ARRAY_SIZE(res));
@@ -381,10 +381,9 @@ static void test_sparse_1tib(void **state)
 	/* One word short is refused. */
 	fx.bitmap = malloc(32 * MIB);
 	assert_non_null(fx.bitmap);
-	assert_int_equal(pmm_init(&fx.pmm, fx.bitmap, 32 * MIB - 8, map, ARRAY_SIZE(map),
-				  NULL, 0), -EINVAL);
-	assert_int_equal(pmm_init(&fx.pmm, fx.bitmap, 32 * MIB, map, ARRAY_SIZE(map),
-				  NULL, 0), 0);
+	assert_int_equal(pmm_init(&fx.pmm, fx.bitmap, 32 * MIB - 8, map, ARRAY_SIZE(map), NULL, 0),
+			 -EINVAL);
+	assert_int_equal(pmm_init(&fx.pmm, fx.bitmap, 32 * MIB, map, ARRAY_SIZE(map), NULL, 0), 0);
 
 	assert_int_equal(fx.pmm.frame_count, 1 * TIB / PAGE_SIZE);
 	assert_int_equal(fx.pmm.free_frames, expect);

@@ -8,13 +8,13 @@
 #include "kernel/include/strata/types.h"
 
 /* Control register bits (SDM Vol. 3A 2.5). */
-#define CR0_PE (1UL << 0)
-#define CR0_MP (1UL << 1)
-#define CR0_EM (1UL << 2)
-#define CR0_TS (1UL << 3)
-#define CR0_NE (1UL << 5)
-#define CR0_WP (1UL << 16)
-#define CR0_PG (1UL << 31)
+#define CR0_PE         (1UL << 0)
+#define CR0_MP         (1UL << 1)
+#define CR0_EM         (1UL << 2)
+#define CR0_TS         (1UL << 3)
+#define CR0_NE         (1UL << 5)
+#define CR0_WP         (1UL << 16)
+#define CR0_PG         (1UL << 31)
 #define CR4_PAE        (1UL << 5)
 #define CR4_PGE        (1UL << 7)
 #define CR4_OSFXSR     (1UL << 9)
@@ -25,17 +25,17 @@
 #define RFLAGS_IF (1UL << 9)
 
 /* MSRs (SDM Vol. 4). */
-#define MSR_IA32_APIC_BASE        0x0000001b
-#define MSR_IA32_FEATURE_CONTROL  0x0000003a
-#define MSR_IA32_TSC_DEADLINE     0x000006e0
-#define MSR_IA32_VMX_BASIC        0x00000480
-#define MSR_IA32_VMX_PROCBASED_CTLS2 0x0000048b
-#define MSR_IA32_VMX_EPT_VPID_CAP 0x0000048c
+#define MSR_IA32_APIC_BASE               0x0000001b
+#define MSR_IA32_FEATURE_CONTROL         0x0000003a
+#define MSR_IA32_TSC_DEADLINE            0x000006e0
+#define MSR_IA32_VMX_BASIC               0x00000480
+#define MSR_IA32_VMX_PROCBASED_CTLS2     0x0000048b
+#define MSR_IA32_VMX_EPT_VPID_CAP        0x0000048c
 #define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x0000048e
-#define MSR_IA32_EFER             0xc0000080
-#define MSR_FS_BASE               0xc0000100
-#define MSR_GS_BASE               0xc0000101
-#define MSR_KERNEL_GS_BASE        0xc0000102
+#define MSR_IA32_EFER                    0xc0000080
+#define MSR_FS_BASE                      0xc0000100
+#define MSR_GS_BASE                      0xc0000101
+#define MSR_KERNEL_GS_BASE               0xc0000102
 
 #define EFER_SCE (1UL << 0)
 #define EFER_LME (1UL << 8)
@@ -90,7 +90,10 @@ static inline uint64_t cpu_rdmsr(uint32_t msr)
 
 static inline void cpu_wrmsr(uint32_t msr, uint64_t v)
 {
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+			 : "memory");
 }
 
 struct cpuid_regs {

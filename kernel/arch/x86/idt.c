@@ -2,7 +2,7 @@
 #include "kernel/arch/x86/idt.h"
 #include "kernel/arch/x86/percpu.h"
 
-#define IDT_VECTORS 256
+#define IDT_VECTORS    256
 #define TRAP_STUB_SIZE 16 /* isr.S aligns each stub to 16 bytes */
 
 /* 64-bit interrupt gate (SDM Vol. 3A 6.14.1, Figure 6-8). */

@@ -8,18 +8,18 @@
 #include "kernel/mm/kmem.h"
 
 /* Register offsets in the xAPIC page (SDM Vol. 3A Table 10-1). */
-#define LAPIC_ID        0x020
-#define LAPIC_VERSION   0x030
-#define LAPIC_TPR       0x080
-#define LAPIC_EOI       0x0b0
-#define LAPIC_SVR       0x0f0
-#define LAPIC_ESR       0x280
-#define LAPIC_ICR_LOW   0x300
-#define LAPIC_ICR_HIGH  0x310
-#define LAPIC_LVT_TIMER 0x320
-#define LAPIC_LVT_LINT0 0x350
-#define LAPIC_LVT_LINT1 0x360
-#define LAPIC_LVT_ERROR 0x370
+#define LAPIC_ID            0x020
+#define LAPIC_VERSION       0x030
+#define LAPIC_TPR           0x080
+#define LAPIC_EOI           0x0b0
+#define LAPIC_SVR           0x0f0
+#define LAPIC_ESR           0x280
+#define LAPIC_ICR_LOW       0x300
+#define LAPIC_ICR_HIGH      0x310
+#define LAPIC_LVT_TIMER     0x320
+#define LAPIC_LVT_LINT0     0x350
+#define LAPIC_LVT_LINT1     0x360
+#define LAPIC_LVT_ERROR     0x370
 #define LAPIC_TIMER_INITIAL 0x380
 #define LAPIC_TIMER_CURRENT 0x390
 #define LAPIC_TIMER_DIVIDE  0x3e0
@@ -28,17 +28,17 @@
 #define X2APIC_MSR(off) (0x800 + ((off) >> 4))
 #define X2APIC_ICR      0x830
 
-#define APIC_BASE_ENABLE (1ULL << 11)
-#define APIC_BASE_X2APIC (1ULL << 10)
-#define SVR_ENABLE       (1U << 8)
-#define LVT_MASKED       (1U << 16)
-#define LVT_PERIODIC     (1U << 17)
-#define ICR_INIT         (5U << 8)
-#define ICR_STARTUP      (6U << 8)
-#define ICR_LEVEL_ASSERT (1U << 14)
+#define APIC_BASE_ENABLE     (1ULL << 11)
+#define APIC_BASE_X2APIC     (1ULL << 10)
+#define SVR_ENABLE           (1U << 8)
+#define LVT_MASKED           (1U << 16)
+#define LVT_PERIODIC         (1U << 17)
+#define ICR_INIT             (5U << 8)
+#define ICR_STARTUP          (6U << 8)
+#define ICR_LEVEL_ASSERT     (1U << 14)
 #define ICR_DELIVERY_PENDING (1U << 12)
-#define TIMER_DIVIDE_16  0x3
-#define CPUID_1_ECX_X2APIC (1U << 21)
+#define TIMER_DIVIDE_16      0x3
+#define CPUID_1_ECX_X2APIC   (1U << 21)
 
 #define CALIBRATE_US 10000
 

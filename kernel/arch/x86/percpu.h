@@ -8,8 +8,8 @@
 
 #include "kernel/include/strata/types.h"
 
-#define MAX_CPUS 64
-#define CPU_STACK_SIZE (16 * 1024)
+#define MAX_CPUS           64
+#define CPU_STACK_SIZE     (16 * 1024)
 #define CPU_IST_STACK_SIZE 4096
 
 /* GDT layout, the same on every CPU (SDM Vol. 3A 3.4.5, 7.2.3). */
@@ -19,16 +19,16 @@
 #define GDT_ENTRIES   5
 
 /* Interrupt stack table slots (TSS.IST1..): known-good stacks. */
-#define IST_DOUBLE_FAULT 1
-#define IST_NMI          2
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI           2
 #define IST_MACHINE_CHECK 3
 
 enum cpu_state {
-	CPU_ABSENT = 0,   /* not in the MADT, or disabled there */
-	CPU_OFFLINE,      /* present, not (yet) started */
-	CPU_STARTING,     /* SIPI sent, waiting for it to check in */
-	CPU_ONLINE,       /* running the hypervisor */
-	CPU_PARKED,       /* stopped after a fault or failed start */
+	CPU_ABSENT = 0, /* not in the MADT, or disabled there */
+	CPU_OFFLINE,    /* present, not (yet) started */
+	CPU_STARTING,   /* SIPI sent, waiting for it to check in */
+	CPU_ONLINE,     /* running the hypervisor */
+	CPU_PARKED,     /* stopped after a fault or failed start */
 };
 
 /* 64-bit TSS (SDM Vol. 3A 7.7, Figure 7-11). */
@@ -44,13 +44,13 @@ struct tss64 {
 _Static_assert(sizeof(struct tss64) == 104, "TSS layout (SDM Vol. 3A Figure 7-11)");
 
 struct pcpu {
-	struct pcpu *self;  /* must stay first: this_cpu() reads %gs:0 */
-	uint32_t index;     /* 0 = boot CPU */
+	struct pcpu *self; /* must stay first: this_cpu() reads %gs:0 */
+	uint32_t index;    /* 0 = boot CPU */
 	uint32_t apic_id;
 	volatile uint32_t state; /* enum cpu_state */
 	uint32_t acpi_uid;
 	uint64_t stack_top;
-	uint64_t ticks;     /* LAPIC timer interrupts taken */
+	uint64_t ticks; /* LAPIC timer interrupts taken */
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss64 tss __attribute__((aligned(16)));
 } __attribute__((aligned(4096)));

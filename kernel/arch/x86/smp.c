@@ -22,7 +22,7 @@ extern char ap_trampoline[], ap_trampoline_end[], ap_tramp_params[];
 #define FOUR_GIB (4ULL << 30)
 #define AP_CHECKIN_TIMEOUT_US 1000000
 
-static const struct smp_fault_injection *smp_fault;
+static const struct smp_ap_setup *smp_setup;
 
 /* A load the compiler cannot see through or reason about. */
 static void load_from(uint64_t addr)
@@ -64,11 +64,12 @@ __attribute__((noreturn)) void ap_entry(struct pcpu *p)
 	lapic_cpu_init();
 	if (lapic_id() != p->apic_id)
 		log_warn("cpu %u: APIC id %u, MADT said %u", p->index, lapic_id(), p->apic_id);
-	if (smp_fault && smp_fault->cpu == (int)p->index)
-		raise_fault(smp_fault->vector);
+	if (smp_setup->fault_cpu == (int)p->index)
+		raise_fault(smp_setup->fault_vector);
+	if (smp_setup->cpu_init)
+		smp_setup->cpu_init();
 	p->state = CPU_ONLINE;
-	for (;;)
-		cpu_wait_for_interrupt();
+	smp_setup->run();
 }
 
 /*
@@ -133,14 +134,14 @@ static bool start_one(struct pcpu *p, hpa_t low, struct ap_tramp_params *params)
 	return p->state == CPU_ONLINE;
 }
 
-uint32_t smp_start_aps(const struct smp_fault_injection *fault)
+uint32_t smp_start_aps(const struct smp_ap_setup *setup)
 {
 	hpa_t low = kmem_low_page();
 	size_t blob = (size_t)(ap_trampoline_end - ap_trampoline);
 	struct ap_tramp_params *params;
 	hpa_t tables;
 
-	smp_fault = fault;
+	smp_setup = setup;
 	if (pcpu_count < 2)
 		return pcpu_online_count();
 	tables = build_trampoline_tables();

@@ -4,10 +4,15 @@
 
 #include "kernel/include/strata/types.h"
 
-/* A deliberate fault for the fault-isolation test ([debug] in the config). */
-struct smp_fault_injection {
-	int cpu;        /* CPU index that faults, or -1 */
-	int vector;     /* 0 (#DE), 6 (#UD), 13 (#GP) or 14 (#PF) */
+/* What every application processor does once it runs kernel code. */
+struct smp_ap_setup {
+	/* A deliberate fault for the fault-isolation test ([debug] in the config). */
+	int fault_cpu;    /* CPU index that faults, or -1 */
+	int fault_vector; /* 0 (#DE), 6 (#UD), 13 (#GP) or 14 (#PF) */
+	/* Per-CPU set-up beyond the kernel's own (VMX on), may be NULL. */
+	void (*cpu_init)(void);
+	/* What the CPU runs once online; never returns. */
+	void (*run)(void) __attribute__((noreturn));
 };
 
 /*
@@ -16,6 +21,6 @@ struct smp_fault_injection {
  * a second is left CPU_PARKED with a message; the others still start.
  * Needs kmem, the LAPIC and a calibrated TSC. Returns the CPUs online.
  */
-uint32_t smp_start_aps(const struct smp_fault_injection *fault);
+uint32_t smp_start_aps(const struct smp_ap_setup *setup);
 
 #endif

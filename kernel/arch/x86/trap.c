@@ -20,16 +20,26 @@
 #define BACKTRACE_DEPTH 16
 
 static const char *const exception_names[32] = {
-	[0] = "#DE divide error",       [1] = "#DB debug",
-	[2] = "NMI",                    [3] = "#BP breakpoint",
-	[4] = "#OF overflow",           [5] = "#BR bound range",
-	[6] = "#UD invalid opcode",     [7] = "#NM device not available",
-	[8] = "#DF double fault",       [10] = "#TS invalid TSS",
-	[11] = "#NP segment not present", [12] = "#SS stack fault",
-	[13] = "#GP general protection", [14] = "#PF page fault",
-	[16] = "#MF x87 error",         [17] = "#AC alignment check",
-	[18] = "#MC machine check",     [19] = "#XM SIMD exception",
-	[20] = "#VE virtualization exception", [21] = "#CP control protection",
+	[0] = "#DE divide error",
+	[1] = "#DB debug",
+	[2] = "NMI",
+	[3] = "#BP breakpoint",
+	[4] = "#OF overflow",
+	[5] = "#BR bound range",
+	[6] = "#UD invalid opcode",
+	[7] = "#NM device not available",
+	[8] = "#DF double fault",
+	[10] = "#TS invalid TSS",
+	[11] = "#NP segment not present",
+	[12] = "#SS stack fault",
+	[13] = "#GP general protection",
+	[14] = "#PF page fault",
+	[16] = "#MF x87 error",
+	[17] = "#AC alignment check",
+	[18] = "#MC machine check",
+	[19] = "#XM SIMD exception",
+	[20] = "#VE virtualization exception",
+	[21] = "#CP control protection",
 };
 
 static uint32_t current_cpu_index(void)
@@ -64,10 +74,10 @@ static void dump_frame(const struct trap_frame *f)
 {
 	uint32_t vector = (uint32_t)f->vector;
 	const char *name = vector < 32 && exception_names[vector] ? exception_names[vector]
-								   : "interrupt";
+								  : "interrupt";
 
-	log_printf(LOG_ALWAYS, "EXCEPTION on cpu %u: vector %u (%s) error=%#llx", current_cpu_index(),
-		   vector, name, (unsigned long long)f->error_code);
+	log_printf(LOG_ALWAYS, "EXCEPTION on cpu %u: vector %u (%s) error=%#llx",
+		   current_cpu_index(), vector, name, (unsigned long long)f->error_code);
 	log_printf(LOG_ALWAYS, "  rip=%016llx cs=%04llx rflags=%08llx rsp=%016llx ss=%04llx",
 		   (unsigned long long)f->rip, (unsigned long long)f->cs,
 		   (unsigned long long)f->rflags, (unsigned long long)f->rsp,
@@ -81,9 +91,8 @@ static void dump_frame(const struct trap_frame *f)
 	log_printf(LOG_ALWAYS, "  r9 =%016llx r10=%016llx r11=%016llx r12=%016llx",
 		   (unsigned long long)f->r9, (unsigned long long)f->r10,
 		   (unsigned long long)f->r11, (unsigned long long)f->r12);
-	log_printf(LOG_ALWAYS, "  r13=%016llx r14=%016llx r15=%016llx",
-		   (unsigned long long)f->r13, (unsigned long long)f->r14,
-		   (unsigned long long)f->r15);
+	log_printf(LOG_ALWAYS, "  r13=%016llx r14=%016llx r15=%016llx", (unsigned long long)f->r13,
+		   (unsigned long long)f->r14, (unsigned long long)f->r15);
 	log_printf(LOG_ALWAYS, "  cr0=%016llx cr2=%016llx cr3=%016llx cr4=%016llx",
 		   (unsigned long long)cpu_read_cr0(), (unsigned long long)cpu_read_cr2(),
 		   (unsigned long long)cpu_read_cr3(), (unsigned long long)cpu_read_cr4());

@@ -1,17 +1,17 @@
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/tsc.h"
 
-#define PM_TIMER_HZ 3579545ULL /* ACPI 6.4, 4.8.3.3 "Power Management Timer" */
-#define PIT_HZ      1193182ULL /* 8254 input clock on the PC */
+#define PM_TIMER_HZ  3579545ULL /* ACPI 6.4, 4.8.3.3 "Power Management Timer" */
+#define PIT_HZ       1193182ULL /* 8254 input clock on the PC */
 #define CALIBRATE_MS 10
 
 /* 8254 ports and the PC's port 0x61 gate bits (Intel 8254 datasheet). */
-#define PIT_CH2     0x42
-#define PIT_CMD     0x43
-#define PORT_B      0x61
-#define PORT_B_GATE2 0x01
+#define PIT_CH2        0x42
+#define PIT_CMD        0x43
+#define PORT_B         0x61
+#define PORT_B_GATE2   0x01
 #define PORT_B_SPEAKER 0x02
-#define PORT_B_OUT2 0x20
+#define PORT_B_OUT2    0x20
 
 static uint64_t tsc_freq;
 static enum tsc_source tsc_src;

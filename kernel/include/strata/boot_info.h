@@ -44,7 +44,7 @@ enum boot_mem_type {
 	BOOT_MEM_ACPI_RECLAIM = 3, /* ACPI tables */
 	BOOT_MEM_ACPI_NVS = 4,
 	BOOT_MEM_BAD = 5,
-	BOOT_MEM_BOOT_DATA = 6,    /* kernel, boot_info, modules, loader tables */
+	BOOT_MEM_BOOT_DATA = 6, /* kernel, boot_info, modules, loader tables */
 };
 
 struct boot_mem_region {
@@ -64,24 +64,24 @@ struct boot_module {
 _Static_assert(sizeof(struct boot_module) == 112, "boot_module ABI");
 
 struct boot_info {
-	uint64_t magic;          /* BOOT_INFO_MAGIC */
-	uint32_t version;        /* BOOT_INFO_VERSION */
-	uint32_t size;           /* sizeof(struct boot_info) as the writer knew it */
-	uint32_t boot_method;    /* enum boot_method */
+	uint64_t magic;       /* BOOT_INFO_MAGIC */
+	uint32_t version;     /* BOOT_INFO_VERSION */
+	uint32_t size;        /* sizeof(struct boot_info) as the writer knew it */
+	uint32_t boot_method; /* enum boot_method */
 	uint32_t reserved0;
 	uint64_t kernel_phys_base; /* physical address of KERNEL_LINK_PHYS */
 	uint64_t kernel_phys_end;  /* end of the loaded image including .bss */
-	uint64_t rsdp_phys;      /* ACPI RSDP, 0 if the firmware gave none */
-	uint64_t mmap_phys;      /* struct boot_mem_region[mmap_count] */
+	uint64_t rsdp_phys;        /* ACPI RSDP, 0 if the firmware gave none */
+	uint64_t mmap_phys;        /* struct boot_mem_region[mmap_count] */
 	uint32_t mmap_count;
 	uint32_t mmap_entry_size; /* sizeof(struct boot_mem_region) */
-	uint64_t modules_phys;   /* struct boot_module[module_count] */
+	uint64_t modules_phys;    /* struct boot_module[module_count] */
 	uint32_t module_count;
 	uint32_t module_entry_size; /* sizeof(struct boot_module) */
-	uint64_t config_phys;    /* host config text, not NUL-terminated; 0 if none */
+	uint64_t config_phys;       /* host config text, not NUL-terminated; 0 if none */
 	uint64_t config_size;
-	uint64_t cmdline_phys;   /* NUL-terminated command line, 0 if none */
-	uint64_t cmdline_size;   /* bytes including the NUL */
+	uint64_t cmdline_phys; /* NUL-terminated command line, 0 if none */
+	uint64_t cmdline_size; /* bytes including the NUL */
 };
 _Static_assert(sizeof(struct boot_info) == 112, "boot_info ABI");
 

@@ -1,0 +1,200 @@
+/*
+ * The VT-x side of VMs and vCPUs: EPT per VM, a VMCS per vCPU, and the
+ * run loop that enters the guest until its slice ends.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel/arch/x86/cpu.h"
+#include "kernel/arch/x86/percpu.h"
+#include "kernel/log.h"
+#include "kernel/mm/kmem.h"
+#include "kernel/panic.h"
+#include "kernel/vm_arch.h"
+#include "vmx/vmcs_setup.h"
+#include "vmx/vmx_cpu.h"
+#include "vmx/vmx_exit.h"
+#include "vmx/vmx_ops.h"
+#include "vmx/vmx_vcpu.h"
+
+#define MSR_STAR         0xc0000081
+#define MSR_LSTAR        0xc0000082
+#define MSR_CSTAR        0xc0000083
+#define MSR_SYSCALL_MASK 0xc0000084
+#define MSR_TSC_AUX      0xc0000103
+#define PREEMPTION_TIMER_MAX 0xffffffffULL
+
+static struct vmx_vm vm_arch_store[VM_MAX];
+static struct vmx_vcpu vcpu_arch_store[VM_MAX][VM_MAX_VCPUS];
+/* The vCPU whose VMCS, MSRs and FPU state are loaded on each CPU. */
+static struct vcpu *loaded[MAX_CPUS];
+static uint16_t next_vpid = 1;
+
+bool vm_arch_cpu_ready(void)
+{
+	return vmx_cpu_enabled();
+}
+
+int vm_arch_create(struct vm *vm)
+{
+	struct vmx_vm *a = &vm_arch_store[vm->id];
+	int err;
+
+	memset(a, 0, sizeof(*a));
+	err = ept_create(&a->ept);
+	for (uint32_t i = 0; !err && i < vm->chunk_count; i++)
+		err = ept_map_ram(&a->ept, vm->chunks[i].gpa, vm->chunks[i].hpa, vm->chunks[i].size);
+	if (err) {
+		ept_destroy(&a->ept);
+		return err;
+	}
+	vm->arch = a;
+	return 0;
+}
+
+void vm_arch_destroy(struct vm *vm)
+{
+	if (!vm->arch)
+		return;
+	/* Stale translations of the freed RAM must not survive (SDM Vol. 3C 29.4.3.4). */
+	vmx_invept(INVEPT_ALL_CONTEXT, 0);
+	ept_destroy(&vm->arch->ept);
+	vm->arch = NULL;
+}
+
+int vcpu_arch_create(struct vcpu *vcpu)
+{
+	struct vmx_vcpu *v = &vcpu_arch_store[vcpu->vm->id][vcpu->id];
+
+	memset(v, 0, sizeof(*v));
+	v->vmcs = kmem_alloc_frames(1, PAGE_SIZE, UINT64_MAX);
+	if (!v->vmcs)
+		return -ENOMEM;
+	if (vmx_ctl.vpid)
+		v->vpid = __atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED);
+	vcpu->arch = v;
+	return 0;
+}
+
+void vcpu_arch_destroy(struct vcpu *vcpu)
+{
+	struct vmx_vcpu *v = vcpu->arch;
+
+	if (!v)
+		return;
+	/* Called on the vCPU's own CPU once it left the guest for good. */
+	if (v->vmcs_ready)
+		vmx_vmclear(v->vmcs);
+	/* This CPU may cache the VM's translations: drop them before its RAM is reused. */
+	if (vcpu->vm->arch)
+		vmx_invept(vmx_ctl.invept_single ? INVEPT_SINGLE_CONTEXT : INVEPT_ALL_CONTEXT,
+			   vcpu->vm->arch->ept.eptp);
+	if (v->vpid)
+		vmx_invvpid(INVVPID_SINGLE_CONTEXT, v->vpid, 0);
+	for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++)
+		if (loaded[cpu] == vcpu)
+			loaded[cpu] = NULL;
+	kmem_free_frames(v->vmcs, 1);
+	vcpu->arch = NULL;
+}
+
+static void fxsave(void *area)
+{
+	__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+static void fxrstor(const void *area)
+{
+	__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+/*
+ * Make `vcpu` the one loaded on this CPU: its VMCS current, and the state
+ * the VMCS does not switch (syscall MSRs, x87/SSE registers) its own, so
+ * nothing of one guest is ever visible to another.
+ */
+static int switch_to(struct vcpu *vcpu)
+{
+	struct vmx_vcpu *v = vcpu->arch;
+	uint32_t cpu = this_cpu()->index;
+	struct vcpu *prev = loaded[cpu];
+
+	if (prev == vcpu)
+		return 0;
+	if (prev)
+		fxsave(prev->arch->fpu);
+	loaded[cpu] = vcpu;
+	if (!v->vmcs_ready) {
+		/* A fresh FPU state: FNINIT defaults, all SSE exceptions masked. */
+		__asm__ volatile("fninit");
+		fxsave(v->fpu);
+		*(uint32_t *)(v->fpu + 24) = 0x1f80; /* MXCSR */
+		if (vmcs_setup(vcpu))
+			return -EIO;
+	} else if (!vmx_vmptrld(v->vmcs)) {
+		return -EIO;
+	}
+	fxrstor(v->fpu);
+	cpu_wrmsr(MSR_STAR, v->msrs.star);
+	cpu_wrmsr(MSR_LSTAR, v->msrs.lstar);
+	cpu_wrmsr(MSR_CSTAR, v->msrs.cstar);
+	cpu_wrmsr(MSR_SYSCALL_MASK, v->msrs.fmask);
+	cpu_wrmsr(MSR_KERNEL_GS_BASE, v->msrs.kernel_gs_base);
+	return 0;
+}
+
+enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu, uint64_t slice_end)
+{
+	struct vmx_vcpu *v = vcpu->arch;
+	struct vm *vm = vcpu->vm;
+	struct vmx_exit exit;
+
+	if (switch_to(vcpu)) {
+		snprintf(vm->stop_reason, sizeof(vm->stop_reason), "cannot load the VMCS");
+		return VCPU_RUN_STOPPED;
+	}
+	for (;;) {
+		uint64_t now = cpu_rdtsc(), ticks;
+
+		if (vm->state != VM_RUNNING)
+			return VCPU_RUN_STOPPED;
+		if (now >= slice_end)
+			return VCPU_RUN_PREEMPTED;
+		ticks = (slice_end - now) >> vmx_ctl.preemption_timer_shift;
+		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, MIN(ticks, PREEMPTION_TIMER_MAX));
+
+		if (vmx_enter(&v->regs, v->launched)) {
+			uint32_t err = vmcs_read32(VM_INSTRUCTION_ERROR);
+
+			snprintf(vm->stop_reason, sizeof(vm->stop_reason),
+				 "%s failed: VM-instruction error %u",
+				 v->launched ? "VMRESUME" : "VMLAUNCH", err);
+			log_printf(LOG_ALWAYS, "[%s] stopping: %s", vm->name, vm->stop_reason);
+			return VCPU_RUN_STOPPED;
+		}
+		v->launched = true;
+		vcpu->run_ticks += cpu_rdtsc() - now;
+
+		switch (vmx_handle_exit(vcpu, &exit)) {
+		case VMEXIT_RESUME:
+		case VMEXIT_RESUME_SKIP:
+			break;
+		case VMEXIT_PREEMPT:
+			return VCPU_RUN_PREEMPTED;
+		case VMEXIT_HALT_VCPU:
+			return VCPU_RUN_HALTED;
+		case VMEXIT_STOP_VM:
+			return VCPU_RUN_STOPPED;
+		}
+	}
+}
+
+void vmcs_fail(const char *op, unsigned long field, const void *caller)
+{
+	uint64_t err = 0;
+
+	vmx_vmread(VM_INSTRUCTION_ERROR, &err);
+	panic("%s of VMCS field %#lx failed: VM-instruction error %llu (caller %p)", op, field,
+	      (unsigned long long)err, caller);
+}
