@@ -108,9 +108,9 @@ static enum vmdef_result vmdef_check_memory(const struct hostconf_vm *vm, uint64
 		return VMDEF_OK;
 	vmdef_size(need, sizeof(need), vm->memory);
 	/*
-	 * Free RAM is rarely a round figure: show it in whole MiB, unless
-	 * rounding down would make it look like enough ("needs 64 MiB,
-	 * 64 MiB free"), then in KiB.
+	 * Free RAM is rarely a round figure: show it in whole MiB, rounded
+	 * down, unless the need lies in the same MiB ("needs 65544 KiB,
+	 * 64 MiB free" would hide by how little it misses), then in KiB.
 	 */
 	if (free_memory >= VMDEF_MIB && free_memory / VMDEF_MIB < vm->memory / VMDEF_MIB)
 		snprintf(have, sizeof(have), "%llu MiB",

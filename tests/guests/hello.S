@@ -8,7 +8,9 @@
  *
  * Success:  "PASS flat", "RESULT passed=1 failed=0", exit code 0.
  * Failure:  "FAIL flat: ...", "RESULT passed=0 failed=1", exit code 1.
- * No stack is assumed: SS:SP is set before the first CALL.
+ * No stack or segment is assumed: SS:SP is set before the first CALL and
+ * the messages are addressed relative to where the code really runs, so
+ * the FAIL line comes out even from a wrong load address or CS.
  */
 #include "strata_hv.h"
 
@@ -23,28 +25,28 @@ flat_start:
 	cld
 	mov	%cs, %bx		/* entry CS, checked below */
 	xor	%ax, %ax
-	mov	%ax, %ds
-	mov	%ax, %es
 	mov	%ax, %ss
 	mov	$STRATA_FLAT_LOAD_ADDR, %sp
+	mov	%bx, %ds		/* data CS-relative, however entered */
+	call	1f
+1:	pop	%bp
+	sub	$1b, %bp		/* IP as run minus IP as linked */
 
 	test	%bx, %bx
 	jnz	bad_entry
-	call	1f			/* IP as loaded vs. as linked */
-1:	pop	%ax
-	cmp	$1b, %ax
-	jne	bad_entry
+	test	%bp, %bp
+	jnz	bad_entry
 	smsw	%ax
 	test	$1, %al			/* CR0.PE */
 	jnz	bad_entry
 
-	mov	$msg_pass, %si
+	lea	msg_pass(%bp), %si
 	call	puts
 	xor	%eax, %eax
 	jmp	exit
 
 bad_entry:
-	mov	$msg_fail, %si
+	lea	msg_fail(%bp), %si	/* still found if loaded elsewhere */
 	call	puts
 	mov	$1, %eax
 

@@ -20,8 +20,8 @@
 #include "multiboot.h"
 #include "test.h"
 
-#define MEM_LIMIT	0x100000000ull	/* no paging: 32-bit addresses only */
-#define MEM_SEED	0x5aa5c33cu
+#define MEM_LIMIT 0x100000000ull /* no paging: 32-bit addresses only */
+#define MEM_SEED  0x5aa5c33cu
 
 const char guest_name[] = "memory";
 
@@ -47,8 +47,8 @@ static void mem_test_range(uintptr_t start, uintptr_t end)
 		uint32_t got = *(volatile uint32_t *)p;
 
 		if (got != mem_pattern(p)) {
-			test_fail("memory_pattern", "at %#x read %#x, want %#x",
-				  p, got, mem_pattern(p));
+			test_fail("memory_pattern", "at %#x read %#x, want %#x", p, got,
+				  mem_pattern(p));
 			mem_ok = false;
 			return;
 		}
@@ -67,7 +67,7 @@ static void mem_test_region(const struct guest_mem_region *r)
 	if (base >= MEM_LIMIT)
 		return;
 	if (end > MEM_LIMIT)
-		end = MEM_LIMIT - 4;	/* 4 GiB itself is not addressable */
+		end = MEM_LIMIT - 4; /* 4 GiB itself is not addressable */
 	s = ((uintptr_t)base + 3) & ~3u;
 	e = (uintptr_t)end & ~3u;
 
@@ -89,8 +89,7 @@ static uint64_t mem_ram_end(void)
 	for (i = 0; i < guest_boot.mmap_count; i++) {
 		const struct guest_mem_region *r = &guest_boot.mmap[i];
 
-		test_info("memory: mmap %#llx-%#llx type %u",
-			  (unsigned long long)r->base,
+		test_info("memory: mmap %#llx-%#llx type %u", (unsigned long long)r->base,
 			  (unsigned long long)(r->base + r->length - 1), r->type);
 		if (r->type == MB_MMAP_AVAILABLE && r->base < MEM_LIMIT &&
 		    r->base + r->length > top)
@@ -106,15 +105,16 @@ static void mem_touch_past_end(uint64_t ram_end)
 
 	if (ram_end >= MEM_LIMIT) {
 		test_fail("memory_past_end", "RAM reaches 4 GiB, nothing past it"
-			  " is addressable without paging");
+					     " is addressable without paging");
 		return;
 	}
 	test_info("memory: reading %#llx, the first byte past RAM: "
-		  "the VM must stop here", (unsigned long long)ram_end);
+		  "the VM must stop here",
+		  (unsigned long long)ram_end);
 	test_result();
 	val = *(volatile uint8_t *)(uintptr_t)ram_end;
-	test_fail("memory_past_end", "read of %#llx returned %#x",
-		  (unsigned long long)ram_end, val);
+	test_fail("memory_past_end", "read of %#llx returned %#x", (unsigned long long)ram_end,
+		  val);
 }
 
 void guest_main(void)
@@ -126,8 +126,7 @@ void guest_main(void)
 			"no RAM region in the multiboot memory map"))
 		return;
 	test_info("memory: mem_lower=%u KiB mem_upper=%u KiB, RAM ends at %#llx",
-		  guest_boot.mem_lower, guest_boot.mem_upper,
-		  (unsigned long long)ram_end);
+		  guest_boot.mem_lower, guest_boot.mem_upper, (unsigned long long)ram_end);
 
 	for (i = 0; i < guest_boot.mmap_count && mem_ok; i++)
 		if (guest_boot.mmap[i].type == MB_MMAP_AVAILABLE)

@@ -21,36 +21,36 @@
 #include "test.h"
 #include "try.h"
 
-#define MSR_IA32_TSC			0x00000010
-#define MSR_IA32_APIC_BASE		0x0000001b
-#define MSR_IA32_FEATURE_CONTROL	0x0000003a
-#define MSR_IA32_MTRRCAP		0x000000fe
-#define MSR_IA32_SYSENTER_CS		0x00000174
-#define MSR_IA32_SYSENTER_ESP		0x00000175
-#define MSR_IA32_SYSENTER_EIP		0x00000176
-#define MSR_IA32_MISC_ENABLE		0x000001a0
-#define MSR_IA32_PAT			0x00000277
-#define MSR_IA32_MTRR_DEF_TYPE		0x000002ff
-#define MSR_EFER			0xc0000080
-#define MSR_STAR			0xc0000081
-#define MSR_LSTAR			0xc0000082
-#define MSR_CSTAR			0xc0000083
-#define MSR_SYSCALL_MASK		0xc0000084
-#define MSR_FS_BASE			0xc0000100
-#define MSR_GS_BASE			0xc0000101
-#define MSR_KERNEL_GS_BASE		0xc0000102
-#define MSR_BOGUS			0xdeadbeef
+#define MSR_IA32_TSC             0x00000010
+#define MSR_IA32_APIC_BASE       0x0000001b
+#define MSR_IA32_FEATURE_CONTROL 0x0000003a
+#define MSR_IA32_MTRRCAP         0x000000fe
+#define MSR_IA32_SYSENTER_CS     0x00000174
+#define MSR_IA32_SYSENTER_ESP    0x00000175
+#define MSR_IA32_SYSENTER_EIP    0x00000176
+#define MSR_IA32_MISC_ENABLE     0x000001a0
+#define MSR_IA32_PAT             0x00000277
+#define MSR_IA32_MTRR_DEF_TYPE   0x000002ff
+#define MSR_EFER                 0xc0000080
+#define MSR_STAR                 0xc0000081
+#define MSR_LSTAR                0xc0000082
+#define MSR_CSTAR                0xc0000083
+#define MSR_SYSCALL_MASK         0xc0000084
+#define MSR_FS_BASE              0xc0000100
+#define MSR_GS_BASE              0xc0000101
+#define MSR_KERNEL_GS_BASE       0xc0000102
+#define MSR_BOGUS                0xdeadbeef
 
 /* What must be enumerated for the MSR to exist (SDM Vol. 4, Table 2-2). */
 enum msr_need {
-	NEED_STRATA,	/* no CPUID bit: allowlisted by Strata */
-	NEED_TSC,	/* CPUID.1:EDX[4] */
-	NEED_APIC,	/* CPUID.1:EDX[9] */
-	NEED_SEP,	/* CPUID.1:EDX[11] */
-	NEED_MTRR,	/* CPUID.1:EDX[12] */
-	NEED_PAT,	/* CPUID.1:EDX[16] */
-	NEED_EFER,	/* CPUID.80000001:EDX[29] LM or [20] NX */
-	NEED_LM,	/* CPUID.80000001:EDX[29] */
+	NEED_STRATA, /* no CPUID bit: allowlisted by Strata */
+	NEED_TSC,    /* CPUID.1:EDX[4] */
+	NEED_APIC,   /* CPUID.1:EDX[9] */
+	NEED_SEP,    /* CPUID.1:EDX[11] */
+	NEED_MTRR,   /* CPUID.1:EDX[12] */
+	NEED_PAT,    /* CPUID.1:EDX[16] */
+	NEED_EFER,   /* CPUID.80000001:EDX[29] LM or [20] NX */
+	NEED_LM,     /* CPUID.80000001:EDX[29] */
 };
 
 /* keep_orig: write back the value read (registers with live effect). */
@@ -63,11 +63,18 @@ struct msr_case {
 	uint64_t value;
 };
 
-#define MSR_RO(n, m, nd)	{ .name = n, .msr = m, .need = nd }
-#define MSR_RW(n, m, nd, v)	{ .name = n, .msr = m, .need = nd, \
-				  .write = true, .value = v }
-#define MSR_RW_SAME(n, m, nd)	{ .name = n, .msr = m, .need = nd, \
-				  .write = true, .keep_orig = true }
+#define MSR_RO(n, m, nd)                        \
+	{                                       \
+		.name = n, .msr = m, .need = nd \
+	}
+#define MSR_RW(n, m, nd, v)                                                \
+	{                                                                  \
+		.name = n, .msr = m, .need = nd, .write = true, .value = v \
+	}
+#define MSR_RW_SAME(n, m, nd)                                                     \
+	{                                                                         \
+		.name = n, .msr = m, .need = nd, .write = true, .keep_orig = true \
+	}
 
 static const struct msr_case msr_cases[] = {
 	MSR_RO("tsc", MSR_IA32_TSC, NEED_TSC),
@@ -128,8 +135,7 @@ static void msr_name(char *buf, const char *prefix, const char *name)
 }
 
 /* Write, read back, restore; one PASS/FAIL line named msr_rw_NAME. */
-static void msr_round_trip(const struct msr_case *c, uint64_t orig,
-			   const char *name)
+static void msr_round_trip(const struct msr_case *c, uint64_t orig, const char *name)
 {
 	uint64_t want = c->keep_orig ? orig : c->value;
 	uint64_t got = 0, restored = 0;
@@ -141,15 +147,14 @@ static void msr_round_trip(const struct msr_case *c, uint64_t orig,
 	try_rdmsr(c->msr, &restored);
 
 	if (v_wr != TRAP_NONE || v_rd != TRAP_NONE || v_restore != TRAP_NONE)
-		test_fail(name, "msr %#x: wrmsr %s, rdmsr %s, restore %s",
-			  c->msr, trap_name(v_wr), trap_name(v_rd),
-			  trap_name(v_restore));
+		test_fail(name, "msr %#x: wrmsr %s, rdmsr %s, restore %s", c->msr, trap_name(v_wr),
+			  trap_name(v_rd), trap_name(v_restore));
 	else
 		test_check(got == want && restored == orig, name,
 			   "msr %#x wrote %#llx read %#llx, restored %#llx "
-			   "read %#llx", c->msr, (unsigned long long)want,
-			   (unsigned long long)got, (unsigned long long)orig,
-			   (unsigned long long)restored);
+			   "read %#llx",
+			   c->msr, (unsigned long long)want, (unsigned long long)got,
+			   (unsigned long long)orig, (unsigned long long)restored);
 }
 
 static void msr_allowed(const struct msr_case *c)
@@ -165,15 +170,12 @@ static void msr_allowed(const struct msr_case *c)
 	}
 	vec = try_rdmsr(c->msr, &val);
 	if (c->need == NEED_STRATA)
-		test_check_strata(vec == TRAP_NONE, name, "msr %#x: %s",
-				  c->msr, trap_name(vec));
+		test_check_strata(vec == TRAP_NONE, name, "msr %#x: %s", c->msr, trap_name(vec));
 	else
-		test_check(vec == TRAP_NONE, name, "msr %#x: %s", c->msr,
-			   trap_name(vec));
+		test_check(vec == TRAP_NONE, name, "msr %#x: %s", c->msr, trap_name(vec));
 	if (vec != TRAP_NONE)
 		return;
-	test_info("msr %#x (%s) = %#llx", c->msr, c->name,
-		  (unsigned long long)val);
+	test_info("msr %#x (%s) = %#llx", c->msr, c->name, (unsigned long long)val);
 	if (c->write) {
 		msr_name(name, "msr_rw_", c->name);
 		msr_round_trip(c, val, name);
@@ -194,18 +196,15 @@ static void msr_tsc_matches_rdtsc(void)
 	t0 = rdtsc();
 	vec = try_rdmsr(MSR_IA32_TSC, &v);
 	t1 = rdtsc();
-	test_check_strata(vec == TRAP_NONE && t0 <= v && v <= t1,
-			  "msr_tsc_matches_rdtsc",
-			  "rdtsc %#llx, rdmsr %#llx (%s), rdtsc %#llx",
-			  (unsigned long long)t0, (unsigned long long)v,
-			  trap_name(vec), (unsigned long long)t1);
+	test_check_strata(vec == TRAP_NONE && t0 <= v && v <= t1, "msr_tsc_matches_rdtsc",
+			  "rdtsc %#llx, rdmsr %#llx (%s), rdtsc %#llx", (unsigned long long)t0,
+			  (unsigned long long)v, trap_name(vec), (unsigned long long)t1);
 }
 
 static void msr_expect_gp(const char *name, int vec)
 {
 	test_check_strata(vec == TRAP_GP && trap_last.error == 0, name,
-			  "got %s error=%#x, want #GP(0)", trap_name(vec),
-			  trap_last.error);
+			  "got %s error=%#x, want #GP(0)", trap_name(vec), trap_last.error);
 }
 
 static void msr_forbidden(void)
@@ -218,8 +217,7 @@ static void msr_forbidden(void)
 	 * Lock + VMX outside SMX: what the host itself writes, so a write
 	 * that wrongly reached the hardware would do no harm.
 	 */
-	msr_expect_gp("msr_wrmsr_feature_control_gp",
-		      try_wrmsr(MSR_IA32_FEATURE_CONTROL, 0x5));
+	msr_expect_gp("msr_wrmsr_feature_control_gp", try_wrmsr(MSR_IA32_FEATURE_CONTROL, 0x5));
 	/* Read-only register (SDM Vol. 3A 12.11.1). */
 	msr_expect_gp("msr_wrmsr_mtrrcap_gp", try_wrmsr(MSR_IA32_MTRRCAP, 0));
 }

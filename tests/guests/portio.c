@@ -19,9 +19,9 @@
 #include "strata_hv.h"
 #include "test.h"
 
-#define PORT_UNCLAIMED		0x1234
-#define PORT_UNCLAIMED_IMM	0xee	/* reachable with "inb $imm8" */
-#define LSR_POLL_LIMIT		100000
+#define PORT_UNCLAIMED     0x1234
+#define PORT_UNCLAIMED_IMM 0xee /* reachable with "inb $imm8" */
+#define LSR_POLL_LIMIT     100000
 
 const char guest_name[] = "portio";
 
@@ -46,8 +46,7 @@ static void portio_scratch(void)
 		uart_out(UART_SCR, values[i]);
 		got = uart_in(UART_SCR);
 		if (got != values[i]) {
-			test_fail("portio_uart_scratch", "wrote %#x read %#x",
-				  values[i], got);
+			test_fail("portio_uart_scratch", "wrote %#x read %#x", values[i], got);
 			return;
 		}
 	}
@@ -67,7 +66,7 @@ static void portio_uart_registers(void)
 	uart_out(UART_LCR, UART_LCR_8N1);
 	lcr = uart_in(UART_LCR);
 	uart_out(UART_LCR, UART_LCR_DLAB | UART_LCR_8N1);
-	uart_out(UART_DLL, 0x01);	/* 115200 baud */
+	uart_out(UART_DLL, 0x01); /* 115200 baud */
 	uart_out(UART_DLM, 0x00);
 	dll = uart_in(UART_DLL);
 	dlm = uart_in(UART_DLM);
@@ -75,8 +74,7 @@ static void portio_uart_registers(void)
 	uart_out(UART_IER, 0x00);
 	ier = uart_in(UART_IER);
 
-	test_check(lcr == UART_LCR_8N1, "portio_uart_lcr",
-		   "wrote %#x read %#x", UART_LCR_8N1, lcr);
+	test_check(lcr == UART_LCR_8N1, "portio_uart_lcr", "wrote %#x read %#x", UART_LCR_8N1, lcr);
 	test_check(dll == 0x01 && dlm == 0x00, "portio_uart_divisor",
 		   "DLL=%#x DLM=%#x, want 0x1 0x0", dll, dlm);
 	test_check(ier == 0x00, "portio_uart_ier", "wrote 0 read %#x", ier);
@@ -95,12 +93,11 @@ static void portio_lsr(void)
 	uart_out(UART_THR, '\n');
 	for (i = 0; i < LSR_POLL_LIMIT; i++) {
 		lsr = uart_in(UART_LSR);
-		if ((lsr & (UART_LSR_THRE | UART_LSR_TEMT)) ==
-		    (UART_LSR_THRE | UART_LSR_TEMT))
+		if ((lsr & (UART_LSR_THRE | UART_LSR_TEMT)) == (UART_LSR_THRE | UART_LSR_TEMT))
 			break;
 	}
-	test_check(lsr != 0xff && !(lsr & UART_LSR_FIFOE) &&
-		   (lsr & UART_LSR_THRE) && (lsr & UART_LSR_TEMT),
+	test_check(lsr != 0xff && !(lsr & UART_LSR_FIFOE) && (lsr & UART_LSR_THRE) &&
+			   (lsr & UART_LSR_TEMT),
 		   "portio_uart_lsr", "LSR=%#x after %d polls", lsr, i);
 }
 
@@ -116,8 +113,8 @@ static void portio_unclaimed_reads(void)
 	test_check(b == 0xff, "portio_unclaimed_inb", "read %#x", b);
 	test_check(w == 0xffff, "portio_unclaimed_inw", "read %#x", w);
 	test_check(l == 0xffffffff, "portio_unclaimed_inl", "read %#x", l);
-	test_check(imm == 0xff, "portio_unclaimed_inb_imm8",
-		   "port %#x read %#x", PORT_UNCLAIMED_IMM, imm);
+	test_check(imm == 0xff, "portio_unclaimed_inb_imm8", "port %#x read %#x",
+		   PORT_UNCLAIMED_IMM, imm);
 }
 
 static void portio_unclaimed_writes(void)
@@ -133,8 +130,7 @@ static void portio_unclaimed_writes(void)
 	b = inb(PORT_UNCLAIMED);
 	w = inw(PORT_UNCLAIMED);
 	l = inl(PORT_UNCLAIMED);
-	test_check(b == 0xff && w == 0xffff && l == 0xffffffff,
-		   "portio_unclaimed_write_ignored",
+	test_check(b == 0xff && w == 0xffff && l == 0xffffffff, "portio_unclaimed_write_ignored",
 		   "after writes read %#x %#x %#x", b, w, l);
 }
 

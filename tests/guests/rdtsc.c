@@ -20,9 +20,9 @@
 #include "test.h"
 #include "try.h"
 
-#define MONOTONIC_READS		100000
-#define BENCH_ROUNDS		1000
-#define CPUID_1_EDX_TSC		(1u << 4)
+#define MONOTONIC_READS 100000
+#define BENCH_ROUNDS    1000
+#define CPUID_1_EDX_TSC (1u << 4)
 
 const char guest_name[] = "rdtsc";
 
@@ -42,11 +42,9 @@ static void rdtsc_monotonic(void)
 			max = now - prev;
 		prev = now;
 	}
-	test_info("rdtsc %u reads: min_delta=%llu max_delta=%llu",
-		  MONOTONIC_READS, (unsigned long long)min,
-		  (unsigned long long)max);
-	test_check(bad == 0, "rdtsc_monotonic",
-		   "%u of %u reads not above the previous one", bad,
+	test_info("rdtsc %u reads: min_delta=%llu max_delta=%llu", MONOTONIC_READS,
+		  (unsigned long long)min, (unsigned long long)max);
+	test_check(bad == 0, "rdtsc_monotonic", "%u of %u reads not above the previous one", bad,
 		   MONOTONIC_READS);
 }
 
@@ -54,23 +52,24 @@ static void rdtsc_monotonic(void)
 static bool rdtsc_vmcall_check(void)
 {
 	struct vmcall_regs r = {
-		.eax = STRATA_HC_INVALID, .ebx = 0x11111111,
-		.ecx = 0x22222222, .edx = 0x33333333, .esi = 0x44444444,
+		.eax = STRATA_HC_INVALID,
+		.ebx = 0x11111111,
+		.ecx = 0x22222222,
+		.edx = 0x33333333,
+		.esi = 0x44444444,
 		.edi = 0x55555555,
 	};
 	int vec = try_vmcall(&r);
 
-	if (!test_check_strata(vec == TRAP_NONE, "vmcall_no_fault",
-			       "VMCALL raised %s", trap_name(vec)))
+	if (!test_check_strata(vec == TRAP_NONE, "vmcall_no_fault", "VMCALL raised %s",
+			       trap_name(vec)))
 		return false;
-	test_info("vmcall %#x returned eax=%#x (%d)", STRATA_HC_INVALID,
-		  r.eax, (int)r.eax);
-	test_check_strata(r.eax != STRATA_HC_INVALID, "vmcall_unknown_error",
-			  "EAX unchanged (%#x)", r.eax);
-	test_check_strata(r.ebx == 0x11111111 && r.ecx == 0x22222222 &&
-			  r.edx == 0x33333333 && r.esi == 0x44444444 &&
-			  r.edi == 0x55555555, "vmcall_regs_preserved",
-			  "ebx=%#x ecx=%#x edx=%#x esi=%#x edi=%#x", r.ebx,
+	test_info("vmcall %#x returned eax=%#x (%d)", STRATA_HC_INVALID, r.eax, (int)r.eax);
+	test_check_strata(r.eax != STRATA_HC_INVALID, "vmcall_unknown_error", "EAX unchanged (%#x)",
+			  r.eax);
+	test_check_strata(r.ebx == 0x11111111 && r.ecx == 0x22222222 && r.edx == 0x33333333 &&
+				  r.esi == 0x44444444 && r.edi == 0x55555555,
+			  "vmcall_regs_preserved", "ebx=%#x ecx=%#x edx=%#x esi=%#x edi=%#x", r.ebx,
 			  r.ecx, r.edx, r.esi, r.edi);
 	return true;
 }
@@ -89,11 +88,9 @@ static void rdtsc_bench(bool vmcall_ok)
 	for (i = 0; i < BENCH_ROUNDS; i++) {
 		empty = min_u64(empty, bench_empty());
 		cpuid = min_u64(cpuid, bench_cpuid());
-		out = min_u64(out, bench_outb(STRATA_UART_BASE + UART_SCR,
-					      (uint8_t)i));
+		out = min_u64(out, bench_outb(STRATA_UART_BASE + UART_SCR, (uint8_t)i));
 		if (vmcall_ok)
-			vmcall = min_u64(vmcall,
-					 bench_vmcall(STRATA_HC_INVALID, &ret));
+			vmcall = min_u64(vmcall, bench_vmcall_invalid(&ret));
 	}
 	test_bench("empty_ticks", empty);
 	test_bench("cpuid_ticks", cpuid);

@@ -15,8 +15,8 @@
 #include "print.h"
 #include "test.h"
 
-#define SPIN_INTERVAL	50000000ull
-#define SPIN_TICKS	5
+#define SPIN_INTERVAL 50000000ull
+#define SPIN_TICKS    5
 
 const char guest_name[] = "spin";
 
@@ -35,6 +35,5 @@ void guest_main(void)
 		} while (now - start < n * SPIN_INTERVAL);
 		guest_printf("tick %u\n", n);
 	}
-	test_check(backwards == 0, "spin_ticks",
-		   "the TSC went backwards %u times", backwards);
+	test_check(backwards == 0, "spin_ticks", "the TSC went backwards %u times", backwards);
 }

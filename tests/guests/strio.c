@@ -15,7 +15,7 @@
 #include "strata_hv.h"
 #include "test.h"
 
-#define PORT_UNCLAIMED	0x1234
+#define PORT_UNCLAIMED 0x1234
 
 const char guest_name[] = "strio";
 
@@ -29,8 +29,8 @@ static void strio_insb_unclaimed(void)
 	for (i = 0; i < sizeof(buf); i++)
 		if (buf[i] != 0xff)
 			all_ones = false;
-	test_check(all_ones, "strio_insb_unclaimed",
-		   "buf[0..3]=%#x %#x %#x %#x", buf[0], buf[1], buf[2], buf[3]);
+	test_check(all_ones, "strio_insb_unclaimed", "buf[0..3]=%#x %#x %#x %#x", buf[0], buf[1],
+		   buf[2], buf[3]);
 }
 
 static void strio_outsb_scratch(void)
@@ -40,8 +40,8 @@ static void strio_outsb_scratch(void)
 
 	outsb(STRATA_UART_BASE + UART_SCR, bytes, sizeof(bytes));
 	scr = inb(STRATA_UART_BASE + UART_SCR);
-	test_check(scr == 0x33, "strio_outsb_scratch",
-		   "scratch %#x after rep outsb, want 0x33", scr);
+	test_check(scr == 0x33, "strio_outsb_scratch", "scratch %#x after rep outsb, want 0x33",
+		   scr);
 }
 
 /* Byte by byte with THRE polled in between, as a 16550 driver must. */

@@ -23,6 +23,6 @@ void guest_main(void)
 	test_result();
 	lidt(&empty_idt);
 	int3();
-	trap_init();		/* back to an IDT that can report */
+	trap_init(); /* back to an IDT that can report */
 	test_fail("triple_fault", "int3 with an empty IDT returned");
 }

@@ -46,8 +46,7 @@ static void vmx_cr4(void)
 	uint32_t cr4 = read_cr4(), after;
 	int vec;
 
-	test_check(!(cr4 & X86_CR4_VMXE), "vmx_cr4_vmxe_clear",
-		   "CR4=%#x shows VMXE", cr4);
+	test_check(!(cr4 & X86_CR4_VMXE), "vmx_cr4_vmxe_clear", "CR4=%#x shows VMXE", cr4);
 
 	if (guest_bare()) {
 		/* QEMU 7.2's TCG spins on the MOV instead of raising #GP. */
@@ -58,9 +57,8 @@ static void vmx_cr4(void)
 	after = read_cr4();
 	if (after != cr4)
 		try_write_cr4(cr4);
-	test_check(vec == TRAP_GP && trap_last.error == 0 &&
-		   !(after & X86_CR4_VMXE), "vmx_cr4_vmxe_set_gp",
-		   "setting CR4.VMXE: %s error=%#x, CR4 then %#x",
+	test_check(vec == TRAP_GP && trap_last.error == 0 && !(after & X86_CR4_VMXE),
+		   "vmx_cr4_vmxe_set_gp", "setting CR4.VMXE: %s error=%#x, CR4 then %#x",
 		   trap_name(vec), trap_last.error, after);
 }
 

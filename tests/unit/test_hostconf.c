@@ -652,7 +652,7 @@ static void test_vm_memory(void **state)
 		"0", "0M", "1023K", "512K", "1048575", "2T", "1025G", "1099511627777",
 		"99999999999999999999999", "99999999999999999999999M", "17592186044416T",
 	};
-	static const char *const bad_align[] = { "1048577", "1025K", "4194303", "1000000" };
+	static const char *const bad_align[] = { "1048577", "1025K", "4194303", "10000000" };
 	struct hostconf c;
 	char extra[128], msg[256];
 

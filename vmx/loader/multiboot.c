@@ -229,9 +229,10 @@ static enum mb_error mb_plan_elf(const uint8_t *image, size_t size, struct mb_pl
 	struct elf_image elf;
 	unsigned i;
 
-	*elf_err = elf_parse(image, size, ELF_ACCEPT_I386, &elf);
-	if (*elf_err == ELF_ERR_MAGIC)
+	/* Not ELF at all is its own error; a broken ELF file gets the parser's reason. */
+	if (size < 4 || memcmp(image, "\x7f" "ELF", 4) != 0)
 		return MB_ERR_NOT_ELF;
+	*elf_err = elf_parse(image, size, ELF_ACCEPT_I386, &elf);
 	if (*elf_err != ELF_OK)
 		return MB_ERR_ELF;
 	plan->npieces = elf.nsegs;

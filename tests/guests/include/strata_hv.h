@@ -18,18 +18,18 @@
  *                   ("Stra", "taHV", "    " read as little-endian dwords).
  * Leaf 1 ECX bit 31 ("hypervisor present") is set; ECX bit 5 (VMX) is clear.
  */
-#define STRATA_CPUID_BASE		0x40000000u
-#define STRATA_CPUID_MAX_LEAF_LIMIT	0x400000ffu	/* sanity bound on EAX */
-#define STRATA_CPUID_SIGNATURE		"StrataHV    "	/* exactly 12 chars */
-#define STRATA_CPUID_SIGNATURE_LEN	12
+#define STRATA_CPUID_BASE           0x40000000u
+#define STRATA_CPUID_MAX_LEAF_LIMIT 0x400000ffu    /* sanity bound on EAX */
+#define STRATA_CPUID_SIGNATURE      "StrataHV    " /* exactly 12 chars */
+#define STRATA_CPUID_SIGNATURE_LEN  12
 
 /* Test-exit port: a 32-bit OUT of V ends the VM ("exited code=V"). */
-#define STRATA_EXIT_PORT		0xf4
-#define STRATA_EXIT_PASS		0	/* every check passed */
-#define STRATA_EXIT_FAIL		1	/* at least one check failed */
+#define STRATA_EXIT_PORT 0xf4
+#define STRATA_EXIT_PASS 0 /* every check passed */
+#define STRATA_EXIT_FAIL 1 /* at least one check failed */
 
 /* The 16550A UART (polled, no interrupts needed). */
-#define STRATA_UART_BASE		0x3f8
+#define STRATA_UART_BASE 0x3f8
 
 /*
  * Hypercalls: VMCALL with the number in EAX, arguments in EBX, ECX, EDX,
@@ -37,10 +37,10 @@
  * KVM convention). An unknown number returns an error code (a negative
  * errno such as -ENOSYS), never a fault.
  */
-#define STRATA_HC_INVALID		0xffffffffu	/* never assigned */
+#define STRATA_HC_INVALID 0xffffffffu /* never assigned */
 
 /* Entry point of a flat (raw binary) guest: 16-bit real mode, CS:IP. */
-#define STRATA_FLAT_LOAD_ADDR		0x7c00
-#define STRATA_FLAT_ENTRY_CS		0x0000
+#define STRATA_FLAT_LOAD_ADDR 0x7c00
+#define STRATA_FLAT_ENTRY_CS  0x0000
 
 #endif /* STRATA_HV_H */

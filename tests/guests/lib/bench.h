@@ -12,10 +12,10 @@
 
 #include <stdint.h>
 
+#include "strata_hv.h"
 #include "trap.h"
 
-static inline uint64_t bench_delta(uint32_t lo0, uint32_t hi0, uint32_t lo1,
-				   uint32_t hi1)
+static inline uint64_t bench_delta(uint32_t lo0, uint32_t hi0, uint32_t lo1, uint32_t hi1)
 {
 	return (((uint64_t)hi1 << 32) | lo1) - (((uint64_t)hi0 << 32) | lo0);
 }
@@ -45,7 +45,8 @@ static inline uint64_t bench_cpuid(void)
 		     "cpuid\n\t"
 		     "rdtsc"
 		     : "=&a"(lo1), "=&d"(hi1), "=m"(lo0), "=m"(hi0)
-		     : : "ebx", "ecx");
+		     :
+		     : "ebx", "ecx");
 	return bench_delta(lo0, hi0, lo1, hi1);
 }
 
@@ -67,29 +68,30 @@ static inline uint64_t bench_outb(uint16_t port, uint8_t val)
 }
 
 /*
- * VMCALL with number @nr (a constant); the hypercall's EAX is stored in
- * *@ret. A #UD (no hypervisor) resumes after the VMCALL and is left in
- * trap_last. Every register but EAX is declared clobbered, so a hypervisor
- * that breaks the ABI cannot corrupt the guest here.
+ * VMCALL with the never-assigned number STRATA_HC_INVALID; the hypercall's
+ * EAX is stored in *@ret. A #UD (no hypervisor) resumes after the VMCALL
+ * and is left in trap_last. Every register but EAX is declared clobbered,
+ * so a hypervisor that breaks the ABI cannot corrupt the guest here.
  */
-#define bench_vmcall(nr, ret)						\
-({									\
-	uint32_t lo0_, hi0_, lo1_, hi1_, eax_;				\
-									\
-	trap_arm();							\
-	asm volatile("rdtsc\n\t"					\
-		     "mov %%eax, %2\n\t"				\
-		     "mov %%edx, %3\n\t"				\
-		     "mov %5, %%eax\n\t"				\
-		     TRAP_TRY("vmcall")					\
-		     "mov %%eax, %4\n\t"				\
-		     "rdtsc"						\
-		     : "=&a"(lo1_), "=&d"(hi1_), "=m"(lo0_), "=m"(hi0_),	\
-		       "=m"(eax_)					\
-		     : "i"(nr)						\
-		     : "ebx", "ecx", "esi", "edi", "memory");		\
-	*(ret) = eax_;							\
-	bench_delta(lo0_, hi0_, lo1_, hi1_);				\
-})
+static inline uint64_t bench_vmcall_invalid(uint32_t *ret)
+{
+	uint32_t lo0, hi0, lo1, hi1, eax;
+
+	trap_arm();
+	/* clang-format off */
+	asm volatile("rdtsc\n\t"
+		     "mov %%eax, %2\n\t"
+		     "mov %%edx, %3\n\t"
+		     "mov %5, %%eax\n\t"
+		     TRAP_TRY("vmcall")
+		     "mov %%eax, %4\n\t"
+		     "rdtsc"
+		     : "=&a"(lo1), "=&d"(hi1), "=m"(lo0), "=m"(hi0), "=m"(eax)
+		     : "i"(STRATA_HC_INVALID)
+		     : "ebx", "ecx", "esi", "edi", "memory");
+	/* clang-format on */
+	*ret = eax;
+	return bench_delta(lo0, hi0, lo1, hi1);
+}
 
 #endif /* GUEST_BENCH_H */

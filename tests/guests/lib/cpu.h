@@ -9,10 +9,10 @@
 
 #include <stdint.h>
 
-#define X86_CR0_PE		(1u << 0)
-#define X86_CR0_PG		(1u << 31)
-#define X86_CR4_VMXE		(1u << 13)
-#define X86_EFLAGS_IF		(1u << 9)
+#define X86_CR0_PE    (1u << 0)
+#define X86_CR0_PG    (1u << 31)
+#define X86_CR4_VMXE  (1u << 13)
+#define X86_EFLAGS_IF (1u << 9)
 
 /* Port I/O (SDM Vol. 2B "IN", "OUT"); the DX form reaches every port. */
 static inline void outb(uint16_t port, uint8_t val)
@@ -57,15 +57,13 @@ static inline uint32_t inl(uint16_t port)
 /* String input of @count bytes (INS with REP, SDM Vol. 2A "INS"). */
 static inline void insb(uint16_t port, void *buf, uint32_t count)
 {
-	asm volatile("cld; rep insb"
-		     : "+D"(buf), "+c"(count) : "d"(port) : "memory");
+	asm volatile("cld; rep insb" : "+D"(buf), "+c"(count) : "d"(port) : "memory");
 }
 
 /* String output of @count bytes (OUTS with REP, SDM Vol. 2B "OUTS"). */
 static inline void outsb(uint16_t port, const void *buf, uint32_t count)
 {
-	asm volatile("cld; rep outsb"
-		     : "+S"(buf), "+c"(count) : "d"(port) : "memory");
+	asm volatile("cld; rep outsb" : "+S"(buf), "+c"(count) : "d"(port) : "memory");
 }
 
 struct cpuid_regs {

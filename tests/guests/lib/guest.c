@@ -53,8 +53,7 @@ static void guest_copy_mmap(const struct mb_info *mbi)
 	uint32_t off = 0;
 
 	while (off + sizeof(uint32_t) <= mbi->mmap_length) {
-		const struct mb_mmap_entry *e =
-			(const void *)(uintptr_t)(mbi->mmap_addr + off);
+		const struct mb_mmap_entry *e = (const void *)(uintptr_t)(mbi->mmap_addr + off);
 		struct guest_mem_region *r;
 
 		if (e->size < 20) {
@@ -102,8 +101,7 @@ static const struct guest_mem_region *guest_image_region(void)
 	for (i = 0; i < guest_boot.mmap_count; i++) {
 		const struct guest_mem_region *r = &guest_boot.mmap[i];
 
-		if (r->type == MB_MMAP_AVAILABLE && r->base <= start &&
-		    r->base + r->length >= end)
+		if (r->type == MB_MMAP_AVAILABLE && r->base <= start && r->base + r->length >= end)
 			return r;
 	}
 	return 0;
@@ -115,26 +113,20 @@ static void guest_check_entry(void)
 	const uint32_t need = MB_INFO_MEMORY | MB_INFO_MMAP;
 
 	if (guest_boot.magic != MB_BOOT_MAGIC)
-		test_fail("multiboot_entry", "EAX=%#x, want %#x",
-			  guest_boot.magic, MB_BOOT_MAGIC);
+		test_fail("multiboot_entry", "EAX=%#x, want %#x", guest_boot.magic, MB_BOOT_MAGIC);
 	else if ((guest_boot.flags & need) != need)
-		test_fail("multiboot_entry", "info flags=%#x lack mem/mmap (%#x)",
-			  guest_boot.flags, need);
-	else if (!(guest_boot.entry_cr0 & X86_CR0_PE) ||
-		 (guest_boot.entry_cr0 & X86_CR0_PG))
-		test_fail("multiboot_entry", "CR0=%#x, want PE=1 PG=0",
-			  guest_boot.entry_cr0);
+		test_fail("multiboot_entry", "info flags=%#x lack mem/mmap (%#x)", guest_boot.flags,
+			  need);
+	else if (!(guest_boot.entry_cr0 & X86_CR0_PE) || (guest_boot.entry_cr0 & X86_CR0_PG))
+		test_fail("multiboot_entry", "CR0=%#x, want PE=1 PG=0", guest_boot.entry_cr0);
 	else if (guest_boot.entry_eflags & X86_EFLAGS_IF)
-		test_fail("multiboot_entry", "EFLAGS=%#x has IF set",
-			  guest_boot.entry_eflags);
+		test_fail("multiboot_entry", "EFLAGS=%#x has IF set", guest_boot.entry_eflags);
 	else if (guest_boot.mmap_truncated)
-		test_fail("multiboot_entry", "more than %d mmap entries",
-			  GUEST_MMAP_MAX);
+		test_fail("multiboot_entry", "more than %d mmap entries", GUEST_MMAP_MAX);
 	else if (guest_boot.mmap_malformed)
 		test_fail("multiboot_entry", "mmap entry with size < 20");
 	else if (!guest_image_region())
-		test_fail("multiboot_entry",
-			  "no mmap RAM region holds the image %p-%p",
+		test_fail("multiboot_entry", "no mmap RAM region holds the image %p-%p",
 			  __image_start, __image_end);
 	else
 		test_pass("multiboot_entry");
@@ -145,13 +137,12 @@ void guest_start(uint32_t magic, uint32_t info, uint32_t eflags)
 	trap_init();
 	guest_boot.magic = magic;
 	guest_boot.entry_eflags = eflags;
-	guest_boot.entry_cr0 = read_cr0();	/* untouched since entry */
+	guest_boot.entry_cr0 = read_cr0(); /* untouched since entry */
 	if (magic == MB_BOOT_MAGIC)
-		guest_copy_info(info);	/* a wrong magic means EBX is junk */
+		guest_copy_info(info); /* a wrong magic means EBX is junk */
 	guest_is_bare = guest_cmdline_has("bare");
 
-	test_info("guest=%s mode=%s", guest_name,
-		  guest_is_bare ? "bare" : "strata");
+	test_info("guest=%s mode=%s", guest_name, guest_is_bare ? "bare" : "strata");
 	guest_check_entry();
 	guest_main();
 	test_finish();

@@ -15,13 +15,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define GUEST_MMAP_MAX		32
-#define GUEST_CMDLINE_MAX	256
+#define GUEST_MMAP_MAX    32
+#define GUEST_CMDLINE_MAX 256
 
 struct guest_mem_region {
 	uint64_t base;
 	uint64_t length;
-	uint32_t type;		/* MB_MMAP_AVAILABLE for RAM */
+	uint32_t type; /* MB_MMAP_AVAILABLE for RAM */
 };
 
 /*
@@ -37,8 +37,8 @@ struct guest_boot_info {
 	uint32_t entry_cr0;
 	char cmdline[GUEST_CMDLINE_MAX];
 	unsigned int mmap_count;
-	bool mmap_truncated;	/* more than GUEST_MMAP_MAX entries */
-	bool mmap_malformed;	/* an entry's size field below 20 */
+	bool mmap_truncated; /* more than GUEST_MMAP_MAX entries */
+	bool mmap_malformed; /* an entry's size field below 20 */
 	struct guest_mem_region mmap[GUEST_MMAP_MAX];
 };
 
@@ -58,7 +58,6 @@ bool guest_bare(void);
 void guest_exit(uint32_t code) __attribute__((noreturn));
 
 /* Called by lib/entry.S only. */
-void guest_start(uint32_t magic, uint32_t info, uint32_t eflags)
-	__attribute__((noreturn));
+void guest_start(uint32_t magic, uint32_t info, uint32_t eflags) __attribute__((noreturn));
 
 #endif /* GUEST_GUEST_H */

@@ -6,24 +6,24 @@
 #ifndef GUEST_MULTIBOOT_H
 #define GUEST_MULTIBOOT_H
 
-#define MB_HEADER_MAGIC		0x1badb002
+#define MB_HEADER_MAGIC 0x1badb002
 /* Bit 0: page-align modules; bit 1: mem_* and mmap_* wanted (3.1.2). */
-#define MB_HEADER_FLAGS		0x00000003
-#define MB_BOOT_MAGIC		0x2badb002	/* in EAX at entry (3.2) */
+#define MB_HEADER_FLAGS 0x00000003
+#define MB_BOOT_MAGIC   0x2badb002 /* in EAX at entry (3.2) */
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 
-#define MB_INFO_MEMORY		(1u << 0)	/* mem_lower, mem_upper valid */
-#define MB_INFO_CMDLINE		(1u << 2)
-#define MB_INFO_MMAP		(1u << 6)	/* mmap_length, mmap_addr valid */
+#define MB_INFO_MEMORY  (1u << 0) /* mem_lower, mem_upper valid */
+#define MB_INFO_CMDLINE (1u << 2)
+#define MB_INFO_MMAP    (1u << 6) /* mmap_length, mmap_addr valid */
 
-#define MB_MMAP_AVAILABLE	1		/* type 1: RAM for the OS */
+#define MB_MMAP_AVAILABLE 1 /* type 1: RAM for the OS */
 
 struct mb_info {
 	uint32_t flags;
-	uint32_t mem_lower;	/* KiB from 0 */
-	uint32_t mem_upper;	/* KiB from 1 MiB */
+	uint32_t mem_lower; /* KiB from 0 */
+	uint32_t mem_upper; /* KiB from 1 MiB */
 	uint32_t boot_device;
 	uint32_t cmdline;
 	uint32_t mods_count;

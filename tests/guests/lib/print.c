@@ -7,11 +7,11 @@
 #include "serial.h"
 
 struct print_spec {
-	bool left;		/* '-' */
-	bool zero;		/* '0' */
-	bool alt;		/* '#': 0x prefix for %x */
+	bool left; /* '-' */
+	bool zero; /* '0' */
+	bool alt;  /* '#': 0x prefix for %x */
 	int width;
-	int longs;		/* number of 'l' */
+	int longs; /* number of 'l' */
 };
 
 /*
@@ -55,8 +55,8 @@ static void print_str(const struct print_spec *sp, const char *s)
 		print_pad(sp->width - len, ' ');
 }
 
-static void print_num(const struct print_spec *sp, uint64_t val,
-		      unsigned int base, bool neg, bool upper)
+static void print_num(const struct print_spec *sp, uint64_t val, unsigned int base, bool neg,
+		      bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24];
@@ -86,7 +86,7 @@ static uint64_t print_uarg(const struct print_spec *sp, va_list *ap)
 {
 	if (sp->longs >= 2)
 		return va_arg(*ap, unsigned long long);
-	return va_arg(*ap, unsigned int);	/* long is 32 bits here */
+	return va_arg(*ap, unsigned int); /* long is 32 bits here */
 }
 
 static int64_t print_sarg(const struct print_spec *sp, va_list *ap)
@@ -141,8 +141,7 @@ void guest_vprintf(const char *fmt, va_list ap)
 		case 'i': {
 			int64_t v = print_sarg(&sp, &args);
 
-			print_num(&sp, v < 0 ? -(uint64_t)v : (uint64_t)v, 10,
-				  v < 0, false);
+			print_num(&sp, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, false);
 			break;
 		}
 		case 'u':
@@ -150,19 +149,17 @@ void guest_vprintf(const char *fmt, va_list ap)
 			break;
 		case 'x':
 		case 'X':
-			print_num(&sp, print_uarg(&sp, &args), 16, false,
-				  *fmt == 'X');
+			print_num(&sp, print_uarg(&sp, &args), 16, false, *fmt == 'X');
 			break;
 		case 'p':
 			sp.alt = true;
-			print_num(&sp, (uintptr_t)va_arg(args, void *), 16,
-				  false, false);
+			print_num(&sp, (uintptr_t)va_arg(args, void *), 16, false, false);
 			break;
 		case '%':
 			serial_putc('%');
 			break;
 		case '\0':
-			fmt--;		/* stray '%' at the end */
+			fmt--; /* stray '%' at the end */
 			break;
 		default:
 			serial_putc('%');

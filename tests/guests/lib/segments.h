@@ -8,9 +8,9 @@
 #ifndef GUEST_SEGMENTS_H
 #define GUEST_SEGMENTS_H
 
-#define GUEST_CS	0x08	/* 32-bit code, base 0, limit 4 GiB */
-#define GUEST_DS	0x10	/* data, base 0, limit 4 GiB */
+#define GUEST_CS 0x08 /* 32-bit code, base 0, limit 4 GiB */
+#define GUEST_DS 0x10 /* data, base 0, limit 4 GiB */
 
-#define GUEST_STACK_SIZE	16384
+#define GUEST_STACK_SIZE 16384
 
 #endif /* GUEST_SEGMENTS_H */

@@ -7,7 +7,7 @@
  * Bounded wait: an emulated UART that never sets THRE must not hang the
  * guest silently, and a lost character shows up in the log anyway.
  */
-#define SERIAL_POLL_LIMIT	1000000
+#define SERIAL_POLL_LIMIT 1000000
 
 void serial_putc(char c)
 {

@@ -16,8 +16,7 @@ void test_pass(const char *name)
 	guest_printf("PASS %s\n", name);
 }
 
-static void test_vline(const char *tag, const char *name, const char *fmt,
-		       va_list ap)
+static void test_vline(const char *tag, const char *name, const char *fmt, va_list ap)
 {
 	guest_printf("%s %s: ", tag, name);
 	guest_vprintf(fmt, ap);

@@ -24,10 +24,8 @@
 #include <stdint.h>
 
 void test_pass(const char *name);
-void test_fail(const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void test_skip(const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void test_fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void test_skip(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void test_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void test_bench(const char *key, uint64_t value);
 

@@ -9,11 +9,11 @@
 #include "segments.h"
 #include "test.h"
 
-#define TRAP_VECTORS	32
+#define TRAP_VECTORS 32
 
 struct trap_fixup {
-	uint32_t insn;		/* address of the instruction that may fault */
-	uint32_t resume;	/* address just after it */
+	uint32_t insn;   /* address of the instruction that may fault */
+	uint32_t resume; /* address just after it */
 };
 
 /* 32-bit interrupt gate (SDM Vol. 3A 6.11, Figure 6-2). */
@@ -21,12 +21,12 @@ struct idt_gate {
 	uint16_t offset_low;
 	uint16_t selector;
 	uint8_t zero;
-	uint8_t type_attr;	/* P=1, DPL=0, type 0xe */
+	uint8_t type_attr; /* P=1, DPL=0, type 0xe */
 	uint16_t offset_high;
 } __attribute__((packed));
 _Static_assert(sizeof(struct idt_gate) == 8, "IDT gate layout");
 
-#define IDT_INTERRUPT_GATE	0x8e
+#define IDT_INTERRUPT_GATE 0x8e
 
 extern const uint32_t trap_stubs[TRAP_VECTORS];
 extern const struct trap_fixup __fixup_start[], __fixup_end[];
@@ -36,11 +36,10 @@ volatile struct trap_record trap_last = { .vector = TRAP_NONE };
 static struct idt_gate trap_idt[TRAP_VECTORS] __attribute__((aligned(8)));
 
 static const char *const trap_names[TRAP_VECTORS] = {
-	[0] = "#DE", [1] = "#DB", [2] = "NMI", [3] = "#BP", [4] = "#OF",
-	[5] = "#BR", [6] = "#UD", [7] = "#NM", [8] = "#DF", [10] = "#TS",
-	[11] = "#NP", [12] = "#SS", [13] = "#GP", [14] = "#PF",
-	[16] = "#MF", [17] = "#AC", [18] = "#MC", [19] = "#XM",
-	[20] = "#VE", [21] = "#CP",
+	[0] = "#DE",  [1] = "#DB",  [2] = "NMI",  [3] = "#BP",  [4] = "#OF",
+	[5] = "#BR",  [6] = "#UD",  [7] = "#NM",  [8] = "#DF",  [10] = "#TS",
+	[11] = "#NP", [12] = "#SS", [13] = "#GP", [14] = "#PF", [16] = "#MF",
+	[17] = "#AC", [18] = "#MC", [19] = "#XM", [20] = "#VE", [21] = "#CP",
 };
 
 const char *trap_name(int vector)
@@ -93,12 +92,11 @@ void trap_dispatch(struct trap_frame *frame)
 		return;
 	}
 
-	test_fail("unexpected_exception", "vector=%u (%s) error=%#x eip=%#x",
-		  frame->vector, trap_name((int)frame->vector), frame->error,
-		  frame->eip);
+	test_fail("unexpected_exception", "vector=%u (%s) error=%#x eip=%#x", frame->vector,
+		  trap_name((int)frame->vector), frame->error, frame->eip);
 	guest_printf("INFO regs eax=%#x ebx=%#x ecx=%#x edx=%#x esi=%#x "
 		     "edi=%#x ebp=%#x eflags=%#x\n",
-		     frame->eax, frame->ebx, frame->ecx, frame->edx, frame->esi,
-		     frame->edi, frame->ebp, frame->eflags);
+		     frame->eax, frame->ebx, frame->ecx, frame->edx, frame->esi, frame->edi,
+		     frame->ebp, frame->eflags);
 	test_finish();
 }

@@ -21,30 +21,30 @@
 
 #include <stdint.h>
 
-#define TRAP_NONE	(-1)
-#define TRAP_UD		6
-#define TRAP_GP		13
+#define TRAP_NONE (-1)
+#define TRAP_UD   6
+#define TRAP_GP   13
 
-#define TRAP_TRY(insn)						\
-	"1:\t" insn "\n"					\
-	"2:\n\t"						\
-	".pushsection .guest_fixup, \"a\"\n\t"			\
-	".balign 4\n\t"						\
-	".long 1b, 2b\n\t"					\
+#define TRAP_TRY(insn)                         \
+	"1:\t" insn "\n"                       \
+	"2:\n\t"                               \
+	".pushsection .guest_fixup, \"a\"\n\t" \
+	".balign 4\n\t"                        \
+	".long 1b, 2b\n\t"                     \
 	".popsection\n\t"
 
 /* What trap_common (lib/trap_entry.S) leaves on the stack. */
 struct trap_frame {
-	uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;	/* pushal */
-	uint32_t vector, error;					/* stub */
-	uint32_t eip, cs, eflags;				/* CPU */
+	uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax; /* pushal */
+	uint32_t vector, error;                          /* stub */
+	uint32_t eip, cs, eflags;                        /* CPU */
 };
 _Static_assert(sizeof(struct trap_frame) == 52, "trap frame layout");
 
 struct trap_record {
-	int vector;		/* TRAP_NONE until a fixed-up fault */
+	int vector; /* TRAP_NONE until a fixed-up fault */
 	uint32_t error;
-	uint32_t eip;		/* address of the faulting instruction */
+	uint32_t eip; /* address of the faulting instruction */
 };
 
 extern volatile struct trap_record trap_last;

@@ -16,8 +16,7 @@ static inline int try_rdmsr(uint32_t msr, uint64_t *val)
 	uint32_t lo = 0, hi = 0;
 
 	trap_arm();
-	asm volatile(TRAP_TRY("rdmsr")
-		     : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
+	asm volatile(TRAP_TRY("rdmsr") : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
 	*val = ((uint64_t)hi << 32) | lo;
 	return trap_vector();
 }
@@ -27,8 +26,8 @@ static inline int try_wrmsr(uint32_t msr, uint64_t val)
 {
 	trap_arm();
 	asm volatile(TRAP_TRY("wrmsr")
-		     : : "c"(msr), "a"((uint32_t)val),
-		       "d"((uint32_t)(val >> 32))
+		     :
+		     : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
 		     : "memory");
 	return trap_vector();
 }
@@ -51,9 +50,10 @@ static inline int try_vmcall(struct vmcall_regs *r)
 {
 	trap_arm();
 	asm volatile(TRAP_TRY("vmcall")
-		     : "+a"(r->eax), "+b"(r->ebx), "+c"(r->ecx),
-		       "+d"(r->edx), "+S"(r->esi), "+D"(r->edi)
-		     : : "memory");
+		     : "+a"(r->eax), "+b"(r->ebx), "+c"(r->ecx), "+d"(r->edx), "+S"(r->esi),
+		       "+D"(r->edi)
+		     :
+		     : "memory");
 	return trap_vector();
 }
 
@@ -65,22 +65,21 @@ static inline int try_vmcall(struct vmcall_regs *r)
  * 4 KiB-aligned zeroed region; if an instruction ran for real nothing
  * useful would happen, which the test reports.
  */
-#define TRY_VMX_MEM(fn, insn)						\
-static inline int fn(void *region)					\
-{									\
-	trap_arm();							\
-	asm volatile(TRAP_TRY(insn " (%0)")				\
-		     : : "r"(region) : "memory", "cc");			\
-	return trap_vector();						\
-}
+#define TRY_VMX_MEM(fn, insn)                                                          \
+	static inline int fn(void *region)                                             \
+	{                                                                              \
+		trap_arm();                                                            \
+		asm volatile(TRAP_TRY(insn " (%0)") : : "r"(region) : "memory", "cc"); \
+		return trap_vector();                                                  \
+	}
 
-#define TRY_VMX_NONE(fn, insn)						\
-static inline int fn(void)						\
-{									\
-	trap_arm();							\
-	asm volatile(TRAP_TRY(insn) : : : "memory", "cc");		\
-	return trap_vector();						\
-}
+#define TRY_VMX_NONE(fn, insn)                                     \
+	static inline int fn(void)                                 \
+	{                                                          \
+		trap_arm();                                        \
+		asm volatile(TRAP_TRY(insn) : : : "memory", "cc"); \
+		return trap_vector();                              \
+	}
 
 TRY_VMX_MEM(try_vmxon, "vmxon")
 TRY_VMX_MEM(try_vmptrld, "vmptrld")
@@ -96,8 +95,7 @@ static inline int try_vmfunc(void)
 	uint32_t leaf = 0, index = 0;
 
 	trap_arm();
-	asm volatile(TRAP_TRY("vmfunc")
-		     : "+a"(leaf), "+c"(index) : : "memory", "cc");
+	asm volatile(TRAP_TRY("vmfunc") : "+a"(leaf), "+c"(index) : : "memory", "cc");
 	return trap_vector();
 }
 
@@ -107,8 +105,7 @@ static inline int try_vmread(void)
 	uint32_t field = 0x6c16, val = 0;
 
 	trap_arm();
-	asm volatile(TRAP_TRY("vmread %1, %0")
-		     : "+r"(val) : "r"(field) : "memory", "cc");
+	asm volatile(TRAP_TRY("vmread %1, %0") : "+r"(val) : "r"(field) : "memory", "cc");
 	return trap_vector();
 }
 
@@ -118,8 +115,7 @@ static inline int try_vmwrite(void)
 	uint32_t field = 0x6c16, val = 0;
 
 	trap_arm();
-	asm volatile(TRAP_TRY("vmwrite %1, %0")
-		     : : "r"(field), "r"(val) : "memory", "cc");
+	asm volatile(TRAP_TRY("vmwrite %1, %0") : : "r"(field), "r"(val) : "memory", "cc");
 	return trap_vector();
 }
 
@@ -129,8 +125,7 @@ static inline int try_invept(void *desc)
 	uint32_t type = 2;
 
 	trap_arm();
-	asm volatile(TRAP_TRY("invept (%0), %1")
-		     : : "r"(desc), "r"(type) : "memory", "cc");
+	asm volatile(TRAP_TRY("invept (%0), %1") : : "r"(desc), "r"(type) : "memory", "cc");
 	return trap_vector();
 }
 
@@ -139,8 +134,7 @@ static inline int try_invvpid(void *desc)
 	uint32_t type = 2;
 
 	trap_arm();
-	asm volatile(TRAP_TRY("invvpid (%0), %1")
-		     : : "r"(desc), "r"(type) : "memory", "cc");
+	asm volatile(TRAP_TRY("invvpid (%0), %1") : : "r"(desc), "r"(type) : "memory", "cc");
 	return trap_vector();
 }
 
