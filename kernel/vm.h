@@ -23,7 +23,7 @@
 #define VM_NAME_MAX    32
 #define VM_MAX_VCPUS   16
 #define VM_CONSOLE_RING 4096 /* bytes of guest serial output kept per VM */
-#define VM_EXIT_COUNTERS 80  /* one per basic exit reason, with room */
+#define VM_EXIT_COUNTERS 80  /* one per basic exit reason (vmx: 65), with room */
 #define VM_LINE_MAX    160
 
 enum vm_state {

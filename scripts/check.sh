@@ -97,7 +97,11 @@ load_suppressions() {
 		esac
 		# shellcheck disable=SC2086
 		set -- ${line%%#*}
-		[ $# -eq 3 ] || { echo "check: $SUPPRESSIONS: want TOOL ID FILE: $line" >&2; echo bad >"$TMP/supp.bad"; }
+		if [ $# -ne 3 ]; then
+			echo "check: $SUPPRESSIONS: want TOOL ID FILE: $line" >&2
+			echo bad >"$TMP/supp.bad"
+			continue
+		fi
 		printf '%s %s %s\n' "$1" "$2" "$3" >>"$TMP/supp"
 	done
 }
@@ -197,14 +201,21 @@ tidy_one() {
 '
 		clang-tidy --quiet "$file" -- $(cat "$flags")
 	)
+	rc=$?
+	# Errors are reported as diagnostics too; this catches a crash.
+	[ $rc -eq 0 ] || echo "$file:1:1: error: clang-tidy exited with status $rc [clang-tidy-status]"
 }
 
 stage_tidy() {
+	# GCC options clang does not know (it would stop at them).
+	for f in kernel efi; do
+		grep -vxE -- '-maccumulate-outgoing-args' "$TMP/$f.flags" >"$TMP/$f.tidy.flags"
+	done
 	# What clang-tidy says, reduced to "file:line:col: kind: text [check]"
 	# relative to the tree, minus the listed suppressions.
-	printf '%s\n' $KERNEL_C | run_parallel tidy_one "$TMP/kernel.flags"
+	printf '%s\n' $KERNEL_C | run_parallel tidy_one "$TMP/kernel.tidy.flags"
 	mv "$TMP/out" "$TMP/tidy.kernel"
-	printf '%s\n' $EFI_C | run_parallel tidy_one "$TMP/efi.flags"
+	printf '%s\n' $EFI_C | run_parallel tidy_one "$TMP/efi.tidy.flags"
 	# A diagnostic may span lines (the padding checker lists a field
 	# order); its check name ends the last of them.
 	cat "$TMP/tidy.kernel/"* "$TMP/out/"* 2>/dev/null | awk -v pwd="$PWD/" '
@@ -299,8 +310,14 @@ if [ -e "$TMP/supp.bad" ]; then
 fi
 
 KERNEL_DIRS=$(make_var KERNEL_DIRS)
-flags_to_file "$(make_var KERNEL_CFLAGS)" "$TMP/kernel.flags"
-flags_to_file "$(make_var EFI_CFLAGS)" "$TMP/efi.flags"
+kernel_cflags=$(make_var KERNEL_CFLAGS)
+efi_cflags=$(make_var EFI_CFLAGS)
+if [ -z "$KERNEL_DIRS" ] || [ -z "$kernel_cflags" ] || [ -z "$efi_cflags" ]; then
+	echo "check: cannot read KERNEL_DIRS, KERNEL_CFLAGS and EFI_CFLAGS from the Makefile" >&2
+	exit 1
+fi
+flags_to_file "$kernel_cflags" "$TMP/kernel.flags"
+flags_to_file "$efi_cflags" "$TMP/efi.flags"
 # shellcheck disable=SC2086
 KERNEL_C=$(find $KERNEL_DIRS -name '*.c' 2>/dev/null | sort)
 EFI_C=$(for f in $(make_var EFI_SRCS); do case $f in *.c) echo "$f" ;; esac; done)

@@ -195,6 +195,7 @@ enum vmcs_field {
 #define VM_EXIT_LOAD_IA32_PAT        (1U << 19)
 #define VM_EXIT_SAVE_IA32_EFER       (1U << 20)
 #define VM_EXIT_LOAD_IA32_EFER       (1U << 21)
+#define VM_EXIT_SAVE_VMX_PREEMPTION_TIMER (1U << 22)
 
 /* VM-entry controls (SDM Vol. 3C 25.8.1, Table 25-15). */
 #define VM_ENTRY_LOAD_DEBUG_CONTROLS (1U << 2)

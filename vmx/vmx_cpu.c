@@ -87,7 +87,7 @@ int vmx_controls_init(const char **why)
 	if (!adjust(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
 		    VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER |
 			    VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT,
-		    0, &c->exit)) {
+		    VM_EXIT_SAVE_VMX_PREEMPTION_TIMER, &c->exit)) {
 		*why = "cannot switch EFER/PAT on VM exit";
 		return -ENOTSUP;
 	}

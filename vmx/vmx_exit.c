@@ -69,11 +69,9 @@ enum vmexit_action vmx_stop_vm(struct vcpu *vcpu, const struct vmx_exit *exit,
 /* HLT: sleep until an interrupt. With IF=0 nothing can ever wake it. */
 static enum vmexit_action handle_hlt(struct vcpu *vcpu, struct vmx_exit *exit)
 {
-	if (!(vmcs_readl(GUEST_RFLAGS) & RFLAGS_IF_BIT)) {
-		vmcs_writel(GUEST_RIP, exit->rip + exit->insn_len);
+	vmx_skip_instruction(exit);
+	if (!(vmcs_readl(GUEST_RFLAGS) & RFLAGS_IF_BIT))
 		return vmx_stop_vm(vcpu, exit, "halted with interrupts disabled");
-	}
-	vmcs_writel(GUEST_RIP, exit->rip + exit->insn_len);
 	return VMEXIT_HALT_VCPU;
 }
 
@@ -156,6 +154,8 @@ static enum vmexit_action handle_invalid_state(struct vcpu *vcpu, struct vmx_exi
 	return vmx_stop_vm(vcpu, exit, "VM entry failed: invalid guest state");
 }
 
+_Static_assert(EXIT_REASON_MAX <= VM_EXIT_COUNTERS, "a counter per exit reason");
+
 static const vmexit_handler_t vmexit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
@@ -232,6 +232,12 @@ const char *vm_arch_exit_name(unsigned reason)
 	return reason < EXIT_REASON_MAX ? vmexit_names[reason] : NULL;
 }
 
+/*
+ * The hot path: every exit comes through here. It reads the exit
+ * information once (RIP is guest state, read only when an instruction is
+ * skipped), counts the exit, handles a failed VM entry first, and
+ * dispatches through the table.
+ */
 enum vmexit_action vmx_handle_exit(struct vcpu *vcpu, struct vmx_exit *exit)
 {
 	enum vmexit_action action;
@@ -241,20 +247,19 @@ enum vmexit_action vmx_handle_exit(struct vcpu *vcpu, struct vmx_exit *exit)
 	exit->reason = exit->full_reason & 0xffff;
 	exit->qualification = vmcs_readl(EXIT_QUALIFICATION);
 	exit->insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
-	exit->rip = vmcs_readl(GUEST_RIP);
 
-	if (exit->reason < VM_EXIT_COUNTERS)
-		vcpu->vm->exits[exit->reason]++;
 	/* A failed VM entry first: nothing else in the exit information is valid. */
-	if (exit->full_reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
+	if (__builtin_expect(exit->full_reason & VMX_EXIT_REASONS_FAILED_VMENTRY, 0))
 		return vmx_stop_vm(vcpu, exit, "VM entry failed (exit reason %u)", exit->reason);
-
-	handler = exit->reason < EXIT_REASON_MAX ? vmexit_handlers[exit->reason] : NULL;
-	if (!handler)
+	if (__builtin_expect(exit->reason >= EXIT_REASON_MAX, 0))
+		return vmx_stop_vm(vcpu, exit, "unknown VM exit %u", exit->reason);
+	vcpu->vm->exits[exit->reason]++;
+	handler = vmexit_handlers[exit->reason];
+	if (__builtin_expect(!handler, 0))
 		return vmx_stop_vm(vcpu, exit, "unhandled VM exit %u", exit->reason);
 	action = handler(vcpu, exit);
 	if (action == VMEXIT_RESUME_SKIP) {
-		vmcs_writel(GUEST_RIP, exit->rip + exit->insn_len);
+		vmx_skip_instruction(exit);
 		action = VMEXIT_RESUME;
 	}
 	return action;

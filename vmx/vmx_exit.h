@@ -6,6 +6,7 @@
 #define STRATA_VMX_EXIT_H
 
 #include "kernel/vm.h"
+#include "vmx/vmx_ops.h"
 #include "vmx/vmx_vcpu.h"
 
 /* Exit information (SDM Vol. 3C 25.9 "VM-Exit Information Fields"). */
@@ -14,8 +15,13 @@ struct vmx_exit {
 	uint32_t full_reason; /* with bit 31 "VM entry failed" */
 	uint64_t qualification;
 	uint32_t insn_len;
-	uint64_t rip;
 };
+
+/* Move the guest past the instruction that exited. */
+static inline void vmx_skip_instruction(const struct vmx_exit *exit)
+{
+	vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) + exit->insn_len);
+}
 
 /* What the dispatcher does after a handler. Only the dispatcher moves RIP. */
 enum vmexit_action {

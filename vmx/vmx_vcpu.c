@@ -144,50 +144,75 @@ static int switch_to(struct vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * One slice: the preemption timer is armed once and, with "save VMX
+ * preemption timer value" (SDM Vol. 3C 25.7.1), keeps counting down across
+ * the exits of the slice, so the exit path itself touches no clock.
+ */
 enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu, uint64_t slice_end)
 {
 	struct vmx_vcpu *v = vcpu->arch;
 	struct vm *vm = vcpu->vm;
+	uint64_t start = cpu_rdtsc(), ticks;
+	enum vcpu_run_result result;
 	struct vmx_exit exit;
 
 	if (switch_to(vcpu)) {
 		snprintf(vm->stop_reason, sizeof(vm->stop_reason), "cannot load the VMCS");
 		return VCPU_RUN_STOPPED;
 	}
+	if (start >= slice_end)
+		return VCPU_RUN_PREEMPTED;
+	ticks = (slice_end - start) >> vmx_ctl.preemption_timer_shift;
+	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, MIN(ticks, PREEMPTION_TIMER_MAX));
+
 	for (;;) {
-		uint64_t now = cpu_rdtsc(), ticks;
+		/* Without the save control the timer restarts at each entry: re-arm it. */
+		if (!(vmx_ctl.exit & VM_EXIT_SAVE_VMX_PREEMPTION_TIMER)) {
+			uint64_t now = cpu_rdtsc();
 
-		if (vm->state != VM_RUNNING)
-			return VCPU_RUN_STOPPED;
-		if (now >= slice_end)
-			return VCPU_RUN_PREEMPTED;
-		ticks = (slice_end - now) >> vmx_ctl.preemption_timer_shift;
-		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, MIN(ticks, PREEMPTION_TIMER_MAX));
-
-		if (vmx_enter(&v->regs, v->launched)) {
+			if (now >= slice_end) {
+				result = VCPU_RUN_PREEMPTED;
+				break;
+			}
+			ticks = (slice_end - now) >> vmx_ctl.preemption_timer_shift;
+			vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, MIN(ticks, PREEMPTION_TIMER_MAX));
+		}
+		if (__builtin_expect(vm->state != VM_RUNNING, 0)) {
+			result = VCPU_RUN_STOPPED;
+			break;
+		}
+		if (__builtin_expect(vmx_enter(&v->regs, v->launched), 0)) {
 			uint32_t err = vmcs_read32(VM_INSTRUCTION_ERROR);
 
 			snprintf(vm->stop_reason, sizeof(vm->stop_reason),
 				 "%s failed: VM-instruction error %u",
 				 v->launched ? "VMRESUME" : "VMLAUNCH", err);
 			log_printf(LOG_ALWAYS, "[%s] stopping: %s", vm->name, vm->stop_reason);
-			return VCPU_RUN_STOPPED;
+			result = VCPU_RUN_STOPPED;
+			break;
 		}
 		v->launched = true;
-		vcpu->run_ticks += cpu_rdtsc() - now;
 
 		switch (vmx_handle_exit(vcpu, &exit)) {
 		case VMEXIT_RESUME:
 		case VMEXIT_RESUME_SKIP:
-			break;
+			continue;
 		case VMEXIT_PREEMPT:
-			return VCPU_RUN_PREEMPTED;
+			result = VCPU_RUN_PREEMPTED;
+			break;
 		case VMEXIT_HALT_VCPU:
-			return VCPU_RUN_HALTED;
+			result = VCPU_RUN_HALTED;
+			break;
 		case VMEXIT_STOP_VM:
-			return VCPU_RUN_STOPPED;
+		default:
+			result = VCPU_RUN_STOPPED;
+			break;
 		}
+		break;
 	}
+	vcpu->run_ticks += cpu_rdtsc() - start;
+	return result;
 }
 
 void vmcs_fail(const char *op, unsigned long field, const void *caller)
