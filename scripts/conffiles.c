@@ -4,18 +4,21 @@
  *
  *	strata-conffiles CONFIG
  *
- * Prints, one per line and once each, the values of the `kernel`,
- * `initrd` and `disk` keys of every [vm NAME] section, as written: paths
- * relative to the directory holding CONFIG (at most CONFFILES_MAX of
- * them). A host-only config prints nothing; a bad one prints nothing on
- * stdout, only its errors on stderr.
+ * Prints, one per line and once each, the values of the `kernel` and
+ * `initrd` keys of every [vm NAME] section, as written: paths relative to
+ * the directory holding CONFIG (at most CONFFILES_MAX of them). A
+ * host-only config prints nothing; a bad one prints nothing on stdout,
+ * only its errors on stderr.
  *
  * Built on the host from the same tokenizer the hypervisor runs
  * (kernel/config/ini.c), so a config that passes here is one the kernel
  * reads the same way. Syntax errors are reported exactly as the kernel
  * would word them, and make the build fail rather than produce media
- * that boot with defaults. Exit status: 0 success, 1 the config is bad,
- * 2 usage or I/O error.
+ * that boot with defaults; so does a path the kernel would refuse
+ * (hostconf_path_ok(), the one rule both use). Other mistakes in a
+ * [vm NAME] (a bad memory size...) are the kernel's to report at boot,
+ * where the VM is refused and the rest still runs. Exit status: 0
+ * success, 1 the config is bad, 2 usage or I/O error.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -29,7 +32,8 @@
 /* Distinct paths one config may name; a documented limit of this tool. */
 #define CONFFILES_MAX 256
 
-static const char *const conffiles_keys[] = { "kernel", "initrd", "disk" };
+/* The [vm NAME] keys that name files (kernel/config/hostconf.h, struct hostconf_vm). */
+static const char *const conffiles_keys[] = { "kernel", "initrd" };
 
 static char conffiles_list[CONFFILES_MAX][INI_MAX_VALUE + 1];
 static size_t conffiles_count;
@@ -40,29 +44,6 @@ static bool conffiles_is_file_key(const char *key)
 		if (strcmp(key, conffiles_keys[i]) == 0)
 			return true;
 	return false;
-}
-
-/*
- * The boot loaders look files up relative to the config on their own
- * volume, so a path must stay inside that directory: no leading '/', no
- * '..' component, and '/' (not '\') between directories.
- */
-static bool conffiles_path_ok(const char *path)
-{
-	const char *p = path;
-
-	if (path[0] == '\0' || path[0] == '/' || strchr(path, '\\'))
-		return false;
-	while (*p) {
-		size_t len = strcspn(p, "/");
-
-		if (len == 2 && p[0] == '.' && p[1] == '.')
-			return false;
-		p += len;
-		if (*p == '/')
-			p++;
-	}
-	return true;
 }
 
 /* Remember `path` unless it is listed already; false if the list is full. */
@@ -109,7 +90,7 @@ int main(int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr,
 			"usage: strata-conffiles CONFIG\n"
-			"Prints the files CONFIG names (kernel, initrd, disk in [vm NAME]),\n"
+			"Prints the files CONFIG names (kernel and initrd in [vm NAME]),\n"
 			"one per line, relative to CONFIG's directory.\n");
 		return 2;
 	}
@@ -135,12 +116,17 @@ int main(int argc, char **argv)
 		if (ev.type != INI_KEY || strcmp(ev.section, "vm") != 0 || ev.name[0] == '\0' ||
 		    !conffiles_is_file_key(ev.key))
 			continue;
-		if (!conffiles_path_ok(ev.value)) {
+		/*
+		 * The boot paths look files up by this name relative to the
+		 * config on their own volume: it must stay inside that folder
+		 * and fit a boot module name.
+		 */
+		if (!hostconf_path_ok(ev.value)) {
 			ini_where(where, sizeof(where), &ev);
 			fprintf(stderr,
-				"%s: %s: expected a path inside the config's directory (relative, "
-				"'/' between names, no '..'), got \"%s\"\n",
-				argv[1], where, ev.value);
+				"%s: %s: expected a relative path of at most %d bytes of "
+				"A-Z a-z 0-9 . _ + - / without '..', got \"%s\"\n",
+				argv[1], where, HOSTCONF_MAX_PATH, ev.value);
 			errors++;
 			continue;
 		}

@@ -212,6 +212,23 @@ static hpa_t find_low_page(const struct boot_mem_region *map, size_t count)
 	return best;
 }
 
+/* The map with usable RAM beyond the direct map (unreachable) left out. */
+static const struct boot_mem_region *clip_usable(const struct boot_mem_region *map, size_t count)
+{
+	static struct boot_mem_region clipped[BOOT_INFO_MAX_MMAP];
+
+	for (size_t i = 0; i < count && i < BOOT_INFO_MAX_MMAP; i++) {
+		clipped[i] = map[i];
+		if (map[i].type != BOOT_MEM_USABLE)
+			continue;
+		if (map[i].base >= DIRECT_MAP_SIZE)
+			clipped[i].type = BOOT_MEM_RESERVED;
+		else if (map[i].length > DIRECT_MAP_SIZE - map[i].base)
+			clipped[i].length = DIRECT_MAP_SIZE - map[i].base;
+	}
+	return clipped;
+}
+
 static void map_or_panic(uint64_t va, hpa_t pa, uint64_t size, uint64_t flags, bool allow_1g)
 {
 	int err = pt_map(&kmem_pt, va, pa, size, flags, allow_1g);
@@ -284,8 +301,8 @@ void kmem_init(const struct boot_info *bi, const struct boot_mem_region *map,
 		panic("kmem: no room for a %zu-byte frame bitmap below 4 GiB", bitmap_bytes);
 	reserved[n++] = (struct pmm_range){ bitmap, bitmap_bytes };
 
-	if (pmm_init(&kmem_pmm, (uint64_t *)(uintptr_t)bitmap, bitmap_bytes, map,
-		     bi->mmap_count, reserved, n))
+	if (pmm_init(&kmem_pmm, (uint64_t *)(uintptr_t)bitmap, bitmap_bytes,
+		     clip_usable(map, bi->mmap_count), bi->mmap_count, reserved, n))
 		panic("kmem: frame allocator refused the memory map");
 
 	ops.ctx = NULL;
