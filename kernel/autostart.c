@@ -131,7 +131,8 @@ unsigned autostart_vms(const struct hostconf *conf, const struct boot_module *mo
 		}
 		if (!vmx_ready) {
 			log_report("strata: vm %s refused: this CPU cannot run guests "
-				   "(needs VT-x with EPT and unrestricted guest)", hv->name);
+				   "(needs VT-x with EPT and unrestricted guest)",
+				   hv->name);
 			continue;
 		}
 		started += start_one(hv, &table);

@@ -15,8 +15,7 @@ static int64_t version_word(void)
 	return (major << 16) | (minor << 8) | patch;
 }
 
-int64_t hypercall_dispatch(struct vcpu *vcpu, uint64_t nr, uint64_t a1, uint64_t a2,
-			   uint64_t a3)
+int64_t hypercall_dispatch(struct vcpu *vcpu, uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	switch (nr) {
 	case STRATA_HC_VERSION:

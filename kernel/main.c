@@ -47,7 +47,7 @@ static struct boot_info boot;
 static struct boot_mem_region boot_mmap[BOOT_INFO_MAX_MMAP];
 static struct boot_module boot_modules[BOOT_INFO_MAX_MODULES];
 static struct hostconf host_config;
-static bool vmx_ready;          /* guests can run: VT-x with what Strata needs */
+static bool vmx_ready;             /* guests can run: VT-x with what Strata needs */
 static volatile uint32_t vmx_cpus; /* CPUs in VMX operation */
 
 void boot_main(uint64_t phys, uint32_t kind, uint64_t entry_tsc);
@@ -154,8 +154,9 @@ static void start_timer(void)
 	if (this_cpu()->ticks < 3)
 		log_error("lapic: timer programmed but no interrupts arrived");
 	else
-		log_info("lapic: %s, timer %llu kHz, %u Hz tick", lapic_is_x2apic() ? "x2apic" : "xapic",
-			 (unsigned long long)(hz / 1000), TIMER_HZ);
+		log_info("lapic: %s, timer %llu kHz, %u Hz tick",
+			 lapic_is_x2apic() ? "x2apic" : "xapic", (unsigned long long)(hz / 1000),
+			 TIMER_HZ);
 }
 
 /* VMX on the calling CPU (every CPU, at start-up). */

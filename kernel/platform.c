@@ -40,8 +40,8 @@ static void log_acpi_summary(const struct acpi_info *a)
 
 	if (a->source == ACPI_SOURCE_TABLES)
 		log_info("acpi: RSDP rev %u OEM \"%s\" via %s, %u CPU(s), %u IOAPIC(s)",
-			 a->rsdp_revision, a->oem_id, a->xsdt_used ? "XSDT" : "RSDT",
-			 m->cpu_count, m->ioapic_count);
+			 a->rsdp_revision, a->oem_id, a->xsdt_used ? "XSDT" : "RSDT", m->cpu_count,
+			 m->ioapic_count);
 	for (uint32_t i = 0; i < a->warning_count && i < ACPI_MAX_WARNINGS; i++)
 		log_warn("acpi: %s", a->warnings[i]);
 	if (a->warning_count > ACPI_MAX_WARNINGS)

@@ -5,8 +5,8 @@
 #include "kernel/platform.h"
 #include "kernel/power.h"
 
-#define PM1_CNT_SCI_EN 0x0001 /* ACPI 6.5, 4.8.3.2.1 Table 4.16 */
-#define KBC_STATUS     0x64
+#define PM1_CNT_SCI_EN  0x0001 /* ACPI 6.5, 4.8.3.2.1 Table 4.16 */
+#define KBC_STATUS      0x64
 #define KBC_PULSE_RESET 0xfe
 
 static uint16_t gas_io_port(const struct acpi_gas *g)

@@ -19,12 +19,12 @@
 #include "vmx/dev/viobus.h"
 #include "vmx/dev/vuart.h"
 
-#define VM_MAX         16
-#define VM_NAME_MAX    32
-#define VM_MAX_VCPUS   16
-#define VM_CONSOLE_RING 4096 /* bytes of guest serial output kept per VM */
-#define VM_EXIT_COUNTERS 80  /* one per basic exit reason (vmx: 65), with room */
-#define VM_LINE_MAX    160
+#define VM_MAX           16
+#define VM_NAME_MAX      32
+#define VM_MAX_VCPUS     16
+#define VM_CONSOLE_RING  4096 /* bytes of guest serial output kept per VM */
+#define VM_EXIT_COUNTERS 80   /* one per basic exit reason (vmx: 65), with room */
+#define VM_LINE_MAX      160
 
 enum vm_state {
 	VM_DEFINED = 0,
@@ -35,9 +35,9 @@ enum vm_state {
 
 enum vcpu_state {
 	VCPU_RUNNABLE = 0,
-	VCPU_HALTED,   /* HLT: waits for an interrupt */
+	VCPU_HALTED,    /* HLT: waits for an interrupt */
 	VCPU_WAIT_SIPI, /* an application processor before its start-up IPI */
-	VCPU_DONE,     /* left its CPU for good */
+	VCPU_DONE,      /* left its CPU for good */
 };
 
 /* How a vCPU starts (filled by the guest loaders). */
@@ -58,12 +58,12 @@ struct vmx_vm;
 
 struct vcpu {
 	struct vm *vm;
-	uint32_t id;          /* 0 = boot vCPU */
-	uint32_t cpu;         /* physical CPU index it is pinned to */
-	volatile uint32_t state; /* enum vcpu_state */
+	uint32_t id;              /* 0 = boot vCPU */
+	uint32_t cpu;             /* physical CPU index it is pinned to */
+	volatile uint32_t state;  /* enum vcpu_state */
 	struct vcpu *next_on_cpu; /* run queue link */
 	struct vcpu_boot_state boot;
-	uint64_t run_ticks;   /* TSC ticks spent in the guest */
+	uint64_t run_ticks; /* TSC ticks spent in the guest */
 	struct vmx_vcpu *arch;
 };
 
@@ -103,7 +103,7 @@ struct vm {
 	char line_buf[VM_LINE_MAX];
 
 	/* How it ended. */
-	bool exited;          /* through the exit port, with exit_code */
+	bool exited; /* through the exit port, with exit_code */
 	uint32_t exit_code;
 	char stop_reason[96];
 

@@ -176,7 +176,7 @@ struct vm *vmm_start(const struct vm_config *cfg, char *why, size_t why_len)
 	struct vm *vm = slot_alloc();
 
 	if (!vm) {
-		snprintf(why, why_len, "no free VM slot (at most %u VMs)", VM_MAX);
+		snprintf(why, why_len, "no free VM slot (at most %d VMs)", VM_MAX);
 		return NULL;
 	}
 	snprintf(vm->name, sizeof(vm->name), "%s", cfg->name);

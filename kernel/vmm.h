@@ -15,9 +15,9 @@ enum vm_image_type {
 /* A validated definition with its images located in memory. */
 struct vm_config {
 	const char *name;
-	uint64_t memory;      /* bytes, multiple of 4 KiB */
+	uint64_t memory; /* bytes, multiple of 4 KiB */
 	uint32_t vcpus;
-	uint32_t cpu_count;   /* physical CPUs to run on ... */
+	uint32_t cpu_count;          /* physical CPUs to run on ... */
 	uint32_t cpus[VM_MAX_VCPUS]; /* ... vCPU i runs on cpus[i % cpu_count] */
 	enum vm_image_type type;
 	const uint8_t *kernel;

@@ -88,10 +88,9 @@ int main(int argc, char **argv)
 	long len;
 
 	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr,
-			"usage: strata-conffiles CONFIG\n"
-			"Prints the files CONFIG names (kernel and initrd in [vm NAME]),\n"
-			"one per line, relative to CONFIG's directory.\n");
+		fprintf(stderr, "usage: strata-conffiles CONFIG\n"
+				"Prints the files CONFIG names (kernel and initrd in [vm NAME]),\n"
+				"one per line, relative to CONFIG's directory.\n");
 		return 2;
 	}
 	len = conffiles_read(argv[1], text, sizeof(text));

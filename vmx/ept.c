@@ -4,8 +4,8 @@
 #include "vmx/ept.h"
 
 /* EPTP: write-back paging structures, 4-level walk (SDM Vol. 3C 25.6.11). */
-#define EPTP_MT_WB       6ULL
-#define EPTP_WALK_4      (3ULL << 3)
+#define EPTP_MT_WB  6ULL
+#define EPTP_WALK_4 (3ULL << 3)
 
 static hpa_t ept_alloc_table(void *ctx)
 {

@@ -11,11 +11,11 @@
 #include "kernel/mm/pagetable.h"
 
 /* EPT entry bits (SDM Vol. 3C 29.3.2, Tables 29-1 ff.). */
-#define EPT_READ   (1ULL << 0)
-#define EPT_WRITE  (1ULL << 1)
-#define EPT_EXEC   (1ULL << 2)
-#define EPT_RWX    (EPT_READ | EPT_WRITE | EPT_EXEC)
-#define EPT_MT_WB  (6ULL << 3) /* memory type of a leaf */
+#define EPT_READ  (1ULL << 0)
+#define EPT_WRITE (1ULL << 1)
+#define EPT_EXEC  (1ULL << 2)
+#define EPT_RWX   (EPT_READ | EPT_WRITE | EPT_EXEC)
+#define EPT_MT_WB (6ULL << 3) /* memory type of a leaf */
 
 struct ept {
 	struct pagetable pt;

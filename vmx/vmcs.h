@@ -10,10 +10,10 @@
 
 /* Bits 14:13 of an encoding give the field width (SDM Vol. 3C 25.11.2). */
 #define VMCS_FIELD_WIDTH(f) (((f) >> 13) & 3)
-#define VMCS_WIDTH_16 0
-#define VMCS_WIDTH_64 1
-#define VMCS_WIDTH_32 2
-#define VMCS_WIDTH_NATURAL 3
+#define VMCS_WIDTH_16       0
+#define VMCS_WIDTH_64       1
+#define VMCS_WIDTH_32       2
+#define VMCS_WIDTH_NATURAL  3
 
 enum vmcs_field {
 	/* B.1.1 16-bit control fields */
@@ -160,22 +160,22 @@ enum vmcs_field {
 #define PIN_BASED_VMX_PREEMPTION_TIMER (1U << 6)
 
 /* Primary processor-based controls (Table 25-6). */
-#define CPU_BASED_VIRTUAL_INTR_PENDING (1U << 2)
-#define CPU_BASED_USE_TSC_OFFSETTING   (1U << 3)
-#define CPU_BASED_HLT_EXITING          (1U << 7)
-#define CPU_BASED_INVLPG_EXITING       (1U << 9)
-#define CPU_BASED_MWAIT_EXITING        (1U << 10)
-#define CPU_BASED_RDPMC_EXITING        (1U << 11)
-#define CPU_BASED_RDTSC_EXITING        (1U << 12)
-#define CPU_BASED_CR3_LOAD_EXITING     (1U << 15)
-#define CPU_BASED_CR3_STORE_EXITING    (1U << 16)
-#define CPU_BASED_CR8_LOAD_EXITING     (1U << 19)
-#define CPU_BASED_CR8_STORE_EXITING    (1U << 20)
-#define CPU_BASED_MOV_DR_EXITING       (1U << 23)
-#define CPU_BASED_UNCOND_IO_EXITING    (1U << 24)
-#define CPU_BASED_USE_IO_BITMAPS       (1U << 25)
-#define CPU_BASED_USE_MSR_BITMAPS      (1U << 28)
-#define CPU_BASED_MONITOR_EXITING      (1U << 29)
+#define CPU_BASED_VIRTUAL_INTR_PENDING        (1U << 2)
+#define CPU_BASED_USE_TSC_OFFSETTING          (1U << 3)
+#define CPU_BASED_HLT_EXITING                 (1U << 7)
+#define CPU_BASED_INVLPG_EXITING              (1U << 9)
+#define CPU_BASED_MWAIT_EXITING               (1U << 10)
+#define CPU_BASED_RDPMC_EXITING               (1U << 11)
+#define CPU_BASED_RDTSC_EXITING               (1U << 12)
+#define CPU_BASED_CR3_LOAD_EXITING            (1U << 15)
+#define CPU_BASED_CR3_STORE_EXITING           (1U << 16)
+#define CPU_BASED_CR8_LOAD_EXITING            (1U << 19)
+#define CPU_BASED_CR8_STORE_EXITING           (1U << 20)
+#define CPU_BASED_MOV_DR_EXITING              (1U << 23)
+#define CPU_BASED_UNCOND_IO_EXITING           (1U << 24)
+#define CPU_BASED_USE_IO_BITMAPS              (1U << 25)
+#define CPU_BASED_USE_MSR_BITMAPS             (1U << 28)
+#define CPU_BASED_MONITOR_EXITING             (1U << 29)
 #define CPU_BASED_ACTIVATE_SECONDARY_CONTROLS (1U << 31)
 
 /* Secondary processor-based controls (Table 25-7). */
@@ -188,13 +188,13 @@ enum vmcs_field {
 #define SECONDARY_EXEC_XSAVES             (1U << 20)
 
 /* VM-exit controls (SDM Vol. 3C 25.7.1, Table 25-13). */
-#define VM_EXIT_SAVE_DEBUG_CONTROLS  (1U << 2)
-#define VM_EXIT_HOST_ADDR_SPACE_SIZE (1U << 9)
-#define VM_EXIT_ACK_INTR_ON_EXIT     (1U << 15)
-#define VM_EXIT_SAVE_IA32_PAT        (1U << 18)
-#define VM_EXIT_LOAD_IA32_PAT        (1U << 19)
-#define VM_EXIT_SAVE_IA32_EFER       (1U << 20)
-#define VM_EXIT_LOAD_IA32_EFER       (1U << 21)
+#define VM_EXIT_SAVE_DEBUG_CONTROLS       (1U << 2)
+#define VM_EXIT_HOST_ADDR_SPACE_SIZE      (1U << 9)
+#define VM_EXIT_ACK_INTR_ON_EXIT          (1U << 15)
+#define VM_EXIT_SAVE_IA32_PAT             (1U << 18)
+#define VM_EXIT_LOAD_IA32_PAT             (1U << 19)
+#define VM_EXIT_SAVE_IA32_EFER            (1U << 20)
+#define VM_EXIT_LOAD_IA32_EFER            (1U << 21)
 #define VM_EXIT_SAVE_VMX_PREEMPTION_TIMER (1U << 22)
 
 /* VM-entry controls (SDM Vol. 3C 25.8.1, Table 25-15). */

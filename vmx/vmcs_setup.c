@@ -165,7 +165,8 @@ static void setup_guest_state(struct vcpu *vcpu)
 	vmcs_write32(GUEST_ACTIVITY_STATE, 0);
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
 	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
-	vmcs_write64(GUEST_IA32_PAT, 0x0007040600070406ULL); /* power-on PAT (SDM Vol. 3A 11.12.4) */
+	vmcs_write64(GUEST_IA32_PAT,
+		     0x0007040600070406ULL); /* power-on PAT (SDM Vol. 3A 11.12.4) */
 	vmcs_write64(GUEST_IA32_EFER, 0);
 
 	memset(&v->regs, 0, sizeof(v->regs));

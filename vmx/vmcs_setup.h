@@ -16,7 +16,7 @@ int vmcs_setup(struct vcpu *vcpu);
 
 /* Guest CR0/CR4 bits the hypervisor owns (reads come from the shadows). */
 #define VMCS_CR0_OWNED (CR0_PG | CR0_NE | CR0_CD_NW)
-#define CR0_CD_NW ((1UL << 30) | (1UL << 29))
+#define CR0_CD_NW      ((1UL << 30) | (1UL << 29))
 #define VMCS_CR4_OWNED (CR4_VMXE | CR4_OSXSAVE)
 
 #endif

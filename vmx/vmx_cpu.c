@@ -8,26 +8,26 @@
 #include "vmx/vmx_cpu.h"
 #include "vmx/vmx_ops.h"
 
-#define MSR_IA32_VMX_PINBASED_CTLS       0x481
-#define MSR_IA32_VMX_PROCBASED_CTLS      0x482
-#define MSR_IA32_VMX_EXIT_CTLS           0x483
-#define MSR_IA32_VMX_ENTRY_CTLS          0x484
-#define MSR_IA32_VMX_MISC                0x485
-#define MSR_IA32_VMX_CR0_FIXED0          0x486
-#define MSR_IA32_VMX_CR0_FIXED1          0x487
-#define MSR_IA32_VMX_CR4_FIXED0          0x488
-#define MSR_IA32_VMX_CR4_FIXED1          0x489
-#define MSR_IA32_VMX_TRUE_PINBASED_CTLS  0x48d
-#define MSR_IA32_VMX_TRUE_EXIT_CTLS      0x48f
-#define MSR_IA32_VMX_TRUE_ENTRY_CTLS     0x490
+#define MSR_IA32_VMX_PINBASED_CTLS      0x481
+#define MSR_IA32_VMX_PROCBASED_CTLS     0x482
+#define MSR_IA32_VMX_EXIT_CTLS          0x483
+#define MSR_IA32_VMX_ENTRY_CTLS         0x484
+#define MSR_IA32_VMX_MISC               0x485
+#define MSR_IA32_VMX_CR0_FIXED0         0x486
+#define MSR_IA32_VMX_CR0_FIXED1         0x487
+#define MSR_IA32_VMX_CR4_FIXED0         0x488
+#define MSR_IA32_VMX_CR4_FIXED1         0x489
+#define MSR_IA32_VMX_TRUE_PINBASED_CTLS 0x48d
+#define MSR_IA32_VMX_TRUE_EXIT_CTLS     0x48f
+#define MSR_IA32_VMX_TRUE_ENTRY_CTLS    0x490
 
-#define FEATURE_CONTROL_LOCKED          (1ULL << 0)
+#define FEATURE_CONTROL_LOCKED            (1ULL << 0)
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ULL << 2)
-#define VMX_BASIC_TRUE_CTLS             (1ULL << 55)
-#define EPT_CAP_INVEPT_SINGLE           (1ULL << 25)
-#define EPT_CAP_WB                      (1ULL << 14)
-#define EPT_CAP_PWL4                    (1ULL << 6)
-#define EPT_CAP_2MB                     (1ULL << 16)
+#define VMX_BASIC_TRUE_CTLS               (1ULL << 55)
+#define EPT_CAP_INVEPT_SINGLE             (1ULL << 25)
+#define EPT_CAP_WB                        (1ULL << 14)
+#define EPT_CAP_PWL4                      (1ULL << 6)
+#define EPT_CAP_2MB                       (1ULL << 16)
 
 struct vmx_controls vmx_ctl;
 

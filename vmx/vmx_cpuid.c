@@ -7,31 +7,32 @@
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
 
-#define HV_LEAF_BASE   0x40000000
-#define HV_LEAF_MAX    0x40000001
+#define HV_LEAF_BASE 0x40000000
+#define HV_LEAF_MAX  0x40000001
 /* "StrataHV    " in EBX, ECX, EDX: tests/guests/include/strata_hv.h matches. */
 #define HV_SIG_EBX 0x61727453 /* "Stra" */
 #define HV_SIG_ECX 0x56486174 /* "taHV" */
 #define HV_SIG_EDX 0x20202020 /* "    " */
 
 /* Leaf 1 (SDM Vol. 2A Table 3-10): hidden ECX features. */
-#define ECX_MONITOR  (1U << 3)
-#define ECX_VMX      (1U << 5)
-#define ECX_SMX      (1U << 6)
-#define ECX_EST      (1U << 7)
-#define ECX_TM2      (1U << 8)
-#define ECX_PDCM     (1U << 15)
-#define ECX_X2APIC   (1U << 21)
-#define ECX_XSAVE    (1U << 26)
-#define ECX_OSXSAVE  (1U << 27)
-#define ECX_AVX      (1U << 28)
+#define ECX_MONITOR    (1U << 3)
+#define ECX_VMX        (1U << 5)
+#define ECX_SMX        (1U << 6)
+#define ECX_EST        (1U << 7)
+#define ECX_TM2        (1U << 8)
+#define ECX_PDCM       (1U << 15)
+#define ECX_X2APIC     (1U << 21)
+#define ECX_XSAVE      (1U << 26)
+#define ECX_OSXSAVE    (1U << 27)
+#define ECX_AVX        (1U << 28)
 #define ECX_HYPERVISOR (1U << 31)
 /* Leaf 1 EDX: thermal monitor and ACPI thermal control, not virtualised. */
-#define EDX_ACPI     (1U << 22)
-#define EDX_TM       (1U << 29)
+#define EDX_ACPI (1U << 22)
+#define EDX_TM   (1U << 29)
 /* Leaf 7 EBX: features that need XSAVE state or controls Strata leaves off. */
-#define L7_EBX_HIDDEN ((1U << 5) | (1U << 10) | (1U << 16) | (1U << 17) | (1U << 28) | \
-		       (1U << 30) | (1U << 31) | (1U << 21) | (1U << 26) | (1U << 27))
+#define L7_EBX_HIDDEN                                                                              \
+	((1U << 5) | (1U << 10) | (1U << 16) | (1U << 17) | (1U << 28) | (1U << 30) | (1U << 31) | \
+	 (1U << 21) | (1U << 26) | (1U << 27))
 
 enum vmexit_action vmx_handle_cpuid(struct vcpu *vcpu, struct vmx_exit *exit)
 {
@@ -55,8 +56,8 @@ enum vmexit_action vmx_handle_cpuid(struct vcpu *vcpu, struct vmx_exit *exit)
 			c.ebx = (c.ebx & 0x0000ffff) | (vcpu->id << 24) |
 				((vcpu->vm->vcpu_count & 0xff) << 16);
 			break;
-		case 5:  /* MONITOR/MWAIT */
-		case 6:  /* thermal and power */
+		case 5:   /* MONITOR/MWAIT */
+		case 6:   /* thermal and power */
 		case 0xa: /* architectural PMU: not virtualised */
 		case 0xd: /* XSAVE state: not offered */
 			c = (struct cpuid_regs){ 0 };

@@ -15,19 +15,19 @@
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
 
-#define CR_NUM(q)      ((q) & 0xf)
-#define CR_TYPE(q)     (((q) >> 4) & 0x3)
-#define CR_GPR(q)      (((q) >> 8) & 0xf)
-#define CR_LMSW_SRC(q) (((q) >> 16) & 0xffff)
+#define CR_NUM(q)        ((q)&0xf)
+#define CR_TYPE(q)       (((q) >> 4) & 0x3)
+#define CR_GPR(q)        (((q) >> 8) & 0xf)
+#define CR_LMSW_SRC(q)   (((q) >> 16) & 0xffff)
 #define CR_TYPE_MOV_TO   0
 #define CR_TYPE_MOV_FROM 1
 #define CR_TYPE_CLTS     2
 #define CR_TYPE_LMSW     3
 
-#define EFER_LMA (1ULL << 10)
+#define EFER_LMA  (1ULL << 10)
 #define VECTOR_GP 13
 /* Bits of CR0/CR4 that must be zero (SDM Vol. 3A 2.5). */
-#define CR0_RESERVED 0xffffffff1ffaffc0ULL
+#define CR0_RESERVED  0xffffffff1ffaffc0ULL
 #define CR4_SUPPORTED 0x007fffffULL
 
 static uint64_t reg_value(struct vcpu *vcpu, unsigned gpr)

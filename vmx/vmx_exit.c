@@ -14,8 +14,8 @@
 #include "vmx/vmx_ops.h"
 
 #define RFLAGS_IF_BIT (1UL << 9)
-#define VECTOR_UD 6
-#define VECTOR_GP 13
+#define VECTOR_UD     6
+#define VECTOR_GP     13
 
 typedef enum vmexit_action (*vmexit_handler_t)(struct vcpu *vcpu, struct vmx_exit *exit);
 
@@ -38,8 +38,8 @@ static void dump_guest(struct vcpu *vcpu)
 	log_printf(LOG_ALWAYS, "  [%s] vcpu %u rip=%#llx rsp=%#llx rflags=%#llx cs=%#x(base %#llx)",
 		   vcpu->vm->name, vcpu->id, (unsigned long long)vmcs_readl(GUEST_RIP),
 		   (unsigned long long)vmcs_readl(GUEST_RSP),
-		   (unsigned long long)vmcs_readl(GUEST_RFLAGS),
-		   vmcs_read16(GUEST_CS_SELECTOR), (unsigned long long)vmcs_readl(GUEST_CS_BASE));
+		   (unsigned long long)vmcs_readl(GUEST_RFLAGS), vmcs_read16(GUEST_CS_SELECTOR),
+		   (unsigned long long)vmcs_readl(GUEST_CS_BASE));
 	log_printf(LOG_ALWAYS, "  [%s] cr0=%#llx cr3=%#llx cr4=%#llx efer=%#llx", vcpu->vm->name,
 		   (unsigned long long)vmcs_readl(CR0_READ_SHADOW),
 		   (unsigned long long)vmcs_readl(GUEST_CR3),
@@ -51,8 +51,7 @@ static void dump_guest(struct vcpu *vcpu)
 		   (unsigned long long)r->rsi, (unsigned long long)r->rdi);
 }
 
-enum vmexit_action vmx_stop_vm(struct vcpu *vcpu, const struct vmx_exit *exit,
-			       const char *fmt, ...)
+enum vmexit_action vmx_stop_vm(struct vcpu *vcpu, const struct vmx_exit *exit, const char *fmt, ...)
 {
 	struct vm *vm = vcpu->vm;
 	va_list ap;
@@ -111,8 +110,9 @@ static enum vmexit_action handle_triple_fault(struct vcpu *vcpu, struct vmx_exit
 static enum vmexit_action handle_ept_violation(struct vcpu *vcpu, struct vmx_exit *exit)
 {
 	uint64_t gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
-	const char *access = exit->qualification & 2 ? "write" : exit->qualification & 4 ? "fetch"
-											  : "read";
+	const char *access = exit->qualification & 2   ? "write"
+			     : exit->qualification & 4 ? "fetch"
+						       : "read";
 
 	return vmx_stop_vm(vcpu, exit, "EPT violation: %s at gpa %#llx outside RAM (%llu MiB)",
 			   access, (unsigned long long)gpa,

@@ -38,8 +38,8 @@ enum vmexit_action vmx_handle_exit(struct vcpu *vcpu, struct vmx_exit *exit);
 void vmx_inject_exception(uint8_t vector, bool has_error, uint32_t error);
 
 /* Stop the VM with a reason and a guest register dump in the log. */
-enum vmexit_action vmx_stop_vm(struct vcpu *vcpu, const struct vmx_exit *exit,
-			       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+enum vmexit_action vmx_stop_vm(struct vcpu *vcpu, const struct vmx_exit *exit, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Handlers in their own files. */
 enum vmexit_action vmx_handle_cpuid(struct vcpu *vcpu, struct vmx_exit *exit);

@@ -9,28 +9,28 @@
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
 
-#define MSR_IA32_TSC          0x00000010
-#define MSR_IA32_MTRRCAP      0x000000fe
-#define MSR_IA32_SYSENTER_CS  0x00000174
-#define MSR_IA32_SYSENTER_ESP 0x00000175
-#define MSR_IA32_SYSENTER_EIP 0x00000176
-#define MSR_IA32_MISC_ENABLE  0x000001a0
-#define MSR_IA32_PAT          0x00000277
+#define MSR_IA32_TSC           0x00000010
+#define MSR_IA32_MTRRCAP       0x000000fe
+#define MSR_IA32_SYSENTER_CS   0x00000174
+#define MSR_IA32_SYSENTER_ESP  0x00000175
+#define MSR_IA32_SYSENTER_EIP  0x00000176
+#define MSR_IA32_MISC_ENABLE   0x000001a0
+#define MSR_IA32_PAT           0x00000277
 #define MSR_IA32_MTRR_DEF_TYPE 0x000002ff
-#define MSR_STAR              0xc0000081
-#define MSR_LSTAR             0xc0000082
-#define MSR_CSTAR             0xc0000083
-#define MSR_SYSCALL_MASK      0xc0000084
-#define MSR_TSC_AUX           0xc0000103
+#define MSR_STAR               0xc0000081
+#define MSR_LSTAR              0xc0000082
+#define MSR_CSTAR              0xc0000083
+#define MSR_SYSCALL_MASK       0xc0000084
+#define MSR_TSC_AUX            0xc0000103
 
 #define EFER_LMA (1ULL << 10)
 /* EFER bits a guest may set: SCE, LME, NXE (SDM Vol. 3A 2.2.1). */
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
 /* The local APIC as a guest sees it until it is virtualised: xAPIC at the default base. */
-#define GUEST_APIC_BASE 0xfee00000ULL
-#define APIC_BASE_BSP (1ULL << 8)
+#define GUEST_APIC_BASE  0xfee00000ULL
+#define APIC_BASE_BSP    (1ULL << 8)
 #define APIC_BASE_ENABLE (1ULL << 11)
-#define VECTOR_GP 13
+#define VECTOR_GP        13
 
 static bool is_canonical(uint64_t v)
 {
@@ -166,7 +166,9 @@ static bool msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t v)
 	case MSR_KERNEL_GS_BASE:
 		if (!is_canonical(v))
 			return false;
-		*(msr == MSR_LSTAR ? &m->lstar : msr == MSR_CSTAR ? &m->cstar : &m->kernel_gs_base) = v;
+		*(msr == MSR_LSTAR   ? &m->lstar
+		  : msr == MSR_CSTAR ? &m->cstar
+				     : &m->kernel_gs_base) = v;
 		cpu_wrmsr(msr, v);
 		return true;
 	case MSR_SYSCALL_MASK:

@@ -56,13 +56,16 @@ static inline bool vmx_vmwrite(unsigned long field, uint64_t value)
 {
 	bool ok;
 
-	__asm__ volatile("vmwrite %[v], %[f]" : "=@cca"(ok) : [f] "r"(field), [v] "rm"(value) : "cc");
+	__asm__ volatile("vmwrite %[v], %[f]"
+			 : "=@cca"(ok)
+			 : [f] "r"(field), [v] "rm"(value)
+			 : "cc");
 	return ok;
 }
 
 /* INVEPT/INVVPID descriptors and types (SDM Vol. 3C 31 INVEPT, INVVPID). */
-#define INVEPT_SINGLE_CONTEXT 1
-#define INVEPT_ALL_CONTEXT    2
+#define INVEPT_SINGLE_CONTEXT  1
+#define INVEPT_ALL_CONTEXT     2
 #define INVVPID_SINGLE_CONTEXT 1
 #define INVVPID_ALL_CONTEXT    2
 
@@ -73,7 +76,10 @@ static inline bool vmx_invept(unsigned long type, uint64_t eptp)
 	} desc = { eptp, 0 };
 	bool ok;
 
-	__asm__ volatile("invept %[d], %[t]" : "=@cca"(ok) : [d] "m"(desc), [t] "r"(type) : "memory", "cc");
+	__asm__ volatile("invept %[d], %[t]"
+			 : "=@cca"(ok)
+			 : [d] "m"(desc), [t] "r"(type)
+			 : "memory", "cc");
 	return ok;
 }
 
@@ -84,7 +90,10 @@ static inline bool vmx_invvpid(unsigned long type, uint16_t vpid, uint64_t gva)
 	} desc = { vpid, gva };
 	bool ok;
 
-	__asm__ volatile("invvpid %[d], %[t]" : "=@cca"(ok) : [d] "m"(desc), [t] "r"(type) : "memory", "cc");
+	__asm__ volatile("invvpid %[d], %[t]"
+			 : "=@cca"(ok)
+			 : [d] "m"(desc), [t] "r"(type)
+			 : "memory", "cc");
 	return ok;
 }
 
@@ -113,14 +122,46 @@ static inline void vmcs_write_raw(unsigned long field, uint64_t v)
 #define VMCS_CHECK_WIDTH(f, w) \
 	_Static_assert(VMCS_FIELD_WIDTH(f) == (w), #f " is not a " #w " field")
 
-#define vmcs_read16(f) ({ VMCS_CHECK_WIDTH(f, VMCS_WIDTH_16); (uint16_t)vmcs_read_raw(f); })
-#define vmcs_read32(f) ({ VMCS_CHECK_WIDTH(f, VMCS_WIDTH_32); (uint32_t)vmcs_read_raw(f); })
-#define vmcs_read64(f) ({ VMCS_CHECK_WIDTH(f, VMCS_WIDTH_64); vmcs_read_raw(f); })
-#define vmcs_readl(f)  ({ VMCS_CHECK_WIDTH(f, VMCS_WIDTH_NATURAL); vmcs_read_raw(f); })
+#define vmcs_read16(f)                              \
+	({                                          \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_16); \
+		(uint16_t) vmcs_read_raw(f);        \
+	})
+#define vmcs_read32(f)                              \
+	({                                          \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_32); \
+		(uint32_t) vmcs_read_raw(f);        \
+	})
+#define vmcs_read64(f)                              \
+	({                                          \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_64); \
+		vmcs_read_raw(f);                   \
+	})
+#define vmcs_readl(f)                                    \
+	({                                               \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_NATURAL); \
+		vmcs_read_raw(f);                        \
+	})
 
-#define vmcs_write16(f, v) do { VMCS_CHECK_WIDTH(f, VMCS_WIDTH_16); vmcs_write_raw(f, (uint16_t)(v)); } while (0)
-#define vmcs_write32(f, v) do { VMCS_CHECK_WIDTH(f, VMCS_WIDTH_32); vmcs_write_raw(f, (uint32_t)(v)); } while (0)
-#define vmcs_write64(f, v) do { VMCS_CHECK_WIDTH(f, VMCS_WIDTH_64); vmcs_write_raw(f, (uint64_t)(v)); } while (0)
-#define vmcs_writel(f, v)  do { VMCS_CHECK_WIDTH(f, VMCS_WIDTH_NATURAL); vmcs_write_raw(f, (uint64_t)(v)); } while (0)
+#define vmcs_write16(f, v)                          \
+	do {                                        \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_16); \
+		vmcs_write_raw(f, (uint16_t)(v));   \
+	} while (0)
+#define vmcs_write32(f, v)                          \
+	do {                                        \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_32); \
+		vmcs_write_raw(f, (uint32_t)(v));   \
+	} while (0)
+#define vmcs_write64(f, v)                          \
+	do {                                        \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_64); \
+		vmcs_write_raw(f, (uint64_t)(v));   \
+	} while (0)
+#define vmcs_writel(f, v)                                \
+	do {                                             \
+		VMCS_CHECK_WIDTH(f, VMCS_WIDTH_NATURAL); \
+		vmcs_write_raw(f, (uint64_t)(v));        \
+	} while (0)
 
 #endif

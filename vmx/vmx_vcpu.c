@@ -18,11 +18,11 @@
 #include "vmx/vmx_ops.h"
 #include "vmx/vmx_vcpu.h"
 
-#define MSR_STAR         0xc0000081
-#define MSR_LSTAR        0xc0000082
-#define MSR_CSTAR        0xc0000083
-#define MSR_SYSCALL_MASK 0xc0000084
-#define MSR_TSC_AUX      0xc0000103
+#define MSR_STAR             0xc0000081
+#define MSR_LSTAR            0xc0000082
+#define MSR_CSTAR            0xc0000083
+#define MSR_SYSCALL_MASK     0xc0000084
+#define MSR_TSC_AUX          0xc0000103
 #define PREEMPTION_TIMER_MAX 0xffffffffULL
 
 static struct vmx_vm vm_arch_store[VM_MAX];
@@ -44,7 +44,8 @@ int vm_arch_create(struct vm *vm)
 	memset(a, 0, sizeof(*a));
 	err = ept_create(&a->ept);
 	for (uint32_t i = 0; !err && i < vm->chunk_count; i++)
-		err = ept_map_ram(&a->ept, vm->chunks[i].gpa, vm->chunks[i].hpa, vm->chunks[i].size);
+		err = ept_map_ram(&a->ept, vm->chunks[i].gpa, vm->chunks[i].hpa,
+				  vm->chunks[i].size);
 	if (err) {
 		ept_destroy(&a->ept);
 		return err;

@@ -26,8 +26,8 @@ struct guest_msrs {
 struct vmx_vcpu {
 	struct guest_regs regs;
 	hpa_t vmcs;
-	bool vmcs_ready;  /* set up on its CPU */
-	bool launched;    /* VMLAUNCH done: VMRESUME next */
+	bool vmcs_ready; /* set up on its CPU */
+	bool launched;   /* VMLAUNCH done: VMRESUME next */
 	uint16_t vpid;
 	struct guest_msrs msrs;
 	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area */

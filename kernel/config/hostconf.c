@@ -49,10 +49,25 @@ struct hc_section {
 };
 
 enum hc_section_id { HC_SEC_HOST, HC_SEC_NETWORK, HC_SEC_DEBUG, HC_SEC_VM, HC_NSECTIONS };
-enum hc_network_key { HC_NET_ADDRESS, HC_NET_GATEWAY, HC_NET_CONSOLE_PORT, HC_NET_HTTP_PORT,
-		      HC_NET_PASSWORD, HC_NET_NKEYS };
-enum hc_vm_key { HC_VM_MEMORY, HC_VM_VCPUS, HC_VM_CPUS, HC_VM_KERNEL, HC_VM_INITRD,
-		 HC_VM_CMDLINE, HC_VM_AUTOSTART, HC_VM_TYPE, HC_VM_NKEYS };
+enum hc_network_key {
+	HC_NET_ADDRESS,
+	HC_NET_GATEWAY,
+	HC_NET_CONSOLE_PORT,
+	HC_NET_HTTP_PORT,
+	HC_NET_PASSWORD,
+	HC_NET_NKEYS
+};
+enum hc_vm_key {
+	HC_VM_MEMORY,
+	HC_VM_VCPUS,
+	HC_VM_CPUS,
+	HC_VM_KERNEL,
+	HC_VM_INITRD,
+	HC_VM_CMDLINE,
+	HC_VM_AUTOSTART,
+	HC_VM_TYPE,
+	HC_VM_NKEYS
+};
 
 struct hc_state {
 	struct hostconf *conf;
@@ -105,8 +120,8 @@ static void hc_vm_invalidate(struct hc_state *st, unsigned line, const char *key
 }
 
 /* Report "<where ev is>: <fmt...>". */
-__attribute__((format(printf, 3, 4)))
-static void hc_error(struct hc_state *st, const struct ini_event *ev, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void
+hc_error(struct hc_state *st, const struct ini_event *ev, const char *fmt, ...)
 {
 	va_list ap;
 	size_t n;
@@ -127,8 +142,8 @@ static void hc_error(struct hc_state *st, const struct ini_event *ev, const char
 }
 
 /* Report "line N: [vm NAME] KEY: <fmt...>" about the current VM, for its final checks. */
-__attribute__((format(printf, 4, 5)))
-static void hc_vm_error(struct hc_state *st, unsigned line, const char *key, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void hc_vm_error(struct hc_state *st, unsigned line,
+							      const char *key, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -448,7 +463,8 @@ static const char *hc_parse_memory(const char *v, void *field)
 	return NULL;
 }
 _Static_assert(HOSTCONF_VM_MEMORY_MIN == 1ULL << 20 && HOSTCONF_VM_MEMORY_MAX == 1ULL << 40 &&
-	       HOSTCONF_VM_MEMORY_ALIGN == 4096, "the memory messages name the limits");
+		       HOSTCONF_VM_MEMORY_ALIGN == 4096,
+	       "the memory messages name the limits");
 
 static const char *hc_parse_vcpus(const char *v, void *field)
 {
@@ -567,8 +583,8 @@ static const struct hc_key hc_network_keys[] = {
 static const struct hc_key hc_debug_keys[] = {
 	{ "fault_cpu", hc_parse_fault_cpu, offsetof(struct hostconf_debug, fault_cpu), false },
 	{ "fault_kind", hc_parse_fault_kind, offsetof(struct hostconf_debug, fault_kind), false },
-	{ "reboot_after_ready", hc_parse_bool,
-	  offsetof(struct hostconf_debug, reboot_after_ready), false },
+	{ "reboot_after_ready", hc_parse_bool, offsetof(struct hostconf_debug, reboot_after_ready),
+	  false },
 };
 
 _Static_assert(ARRAY_SIZE(hc_host_keys) <= HC_MAX_KEYS, "raise HC_MAX_KEYS");
@@ -623,7 +639,8 @@ static void *hc_vm_begin(struct hc_state *st, const struct ini_event *ev)
 	struct hostconf_vm *vm;
 
 	if (!hc_vm_name_ok(ev->name)) {
-		hc_error(st, ev, "expected a NAME of 1-31 letters, digits, '_', '.' or '-'; section ignored");
+		hc_error(st, ev,
+			 "expected a NAME of 1-31 letters, digits, '_', '.' or '-'; section ignored");
 		return NULL;
 	}
 	if (dup) {
@@ -675,10 +692,12 @@ static const struct hc_section hc_sections[HC_NSECTIONS] = {
 	[HC_SEC_HOST] = { "host", "[host]", false, hc_host_keys, ARRAY_SIZE(hc_host_keys),
 			  offsetof(struct hostconf, host), NULL },
 	[HC_SEC_NETWORK] = { "network", "[network]", false, hc_network_keys,
-			     ARRAY_SIZE(hc_network_keys), offsetof(struct hostconf, network), NULL },
+			     ARRAY_SIZE(hc_network_keys), offsetof(struct hostconf, network),
+			     NULL },
 	[HC_SEC_DEBUG] = { "debug", "[debug]", false, hc_debug_keys, ARRAY_SIZE(hc_debug_keys),
 			   offsetof(struct hostconf, debug), NULL },
-	[HC_SEC_VM] = { "vm", "[vm NAME]", true, hc_vm_keys, ARRAY_SIZE(hc_vm_keys), 0, hc_vm_begin },
+	[HC_SEC_VM] = { "vm", "[vm NAME]", true, hc_vm_keys, ARRAY_SIZE(hc_vm_keys), 0,
+			hc_vm_begin },
 };
 
 /* -------------------------------------------------------------- walk --- */
@@ -786,7 +805,8 @@ static void hc_finish_network(struct hc_state *st, struct ini_event *scratch)
 
 	hc_at(scratch, seen[HC_NET_GATEWAY], "network", "gateway");
 	if (net->has_gateway && net->dhcp) {
-		hc_error(st, scratch, "expected no gateway with address = dhcp (DHCP supplies it); ignored");
+		hc_error(st, scratch,
+			 "expected no gateway with address = dhcp (DHCP supplies it); ignored");
 		net->has_gateway = false;
 		memset(net->gateway, 0, 4);
 	} else if (net->has_gateway &&
@@ -824,8 +844,8 @@ void hostconf_defaults(struct hostconf *out)
 	out->debug.reboot_after_ready = false;
 }
 
-int hostconf_parse(const char *text, size_t len, struct hostconf *out,
-		   hostconf_report_fn report, void *ctx)
+int hostconf_parse(const char *text, size_t len, struct hostconf *out, hostconf_report_fn report,
+		   void *ctx)
 {
 	struct hc_state st;
 	struct ini_parser p;
@@ -840,8 +860,8 @@ int hostconf_parse(const char *text, size_t len, struct hostconf *out,
 
 	if (len > HOSTCONF_MAX_FILE_SIZE) {
 		snprintf(st.msg, sizeof(st.msg),
-			 "config is %zu bytes, over the limit of %d; ignored, using the defaults", len,
-			 HOSTCONF_MAX_FILE_SIZE);
+			 "config is %zu bytes, over the limit of %d; ignored, using the defaults",
+			 len, HOSTCONF_MAX_FILE_SIZE);
 		hc_emit(&st, 0);
 		return st.errors;
 	}

@@ -34,16 +34,16 @@
 #define HOSTCONF_MAX_CPUS 256
 
 /* [vm NAME] limits; docs/CONFIG.md repeats them. */
-#define HOSTCONF_MAX_VMS      16
-#define HOSTCONF_MAX_VCPUS    16
-#define HOSTCONF_MAX_VM_NAME  31   /* bytes of NAME, from [A-Za-z0-9_.-] */
+#define HOSTCONF_MAX_VMS     16
+#define HOSTCONF_MAX_VCPUS   16
+#define HOSTCONF_MAX_VM_NAME 31 /* bytes of NAME, from [A-Za-z0-9_.-] */
 /*
  * A kernel or initrd path becomes a boot module name, which the boot paths
  * store in BOOT_MODULE_NAME_LEN (96) bytes with the NUL
  * (kernel/include/strata/boot_info.h): a longer path could never be found.
  */
-#define HOSTCONF_MAX_PATH     95
-#define HOSTCONF_MAX_CMDLINE  1024 /* bytes, the tokenizer's INI_MAX_VALUE */
+#define HOSTCONF_MAX_PATH    95
+#define HOSTCONF_MAX_CMDLINE 1024 /* bytes, the tokenizer's INI_MAX_VALUE */
 /*
  * Guest RAM: whole 4 KiB pages (the EPT's smallest mapping), at least the
  * 1 MiB a PC guest expects below its kernel, at most 1 TiB (far above any
@@ -103,11 +103,11 @@ struct hostconf_debug {
  * (10.0.2.15 is {10, 0, 2, 15}) so no byte-order question arises.
  */
 struct hostconf_network {
-	bool dhcp;            /* default true; false: address/prefix_len below */
-	uint8_t address[4];   /* static address, when !dhcp */
-	uint8_t prefix_len;   /* 1-32, when !dhcp */
-	bool has_gateway;     /* only ever true with a static address */
-	uint8_t gateway[4];   /* inside the static address's subnet */
+	bool dhcp;             /* default true; false: address/prefix_len below */
+	uint8_t address[4];    /* static address, when !dhcp */
+	uint8_t prefix_len;    /* 1-32, when !dhcp */
+	bool has_gateway;      /* only ever true with a static address */
+	uint8_t gateway[4];    /* inside the static address's subnet */
 	uint16_t console_port; /* default 23; never equal to http_port */
 	uint16_t http_port;    /* default 80 */
 	/* Console and API password; "" (the default) refuses network logins. */
@@ -139,13 +139,13 @@ enum hostconf_vm_type {
  */
 struct hostconf_vm {
 	char name[HOSTCONF_MAX_VM_NAME + 1];
-	unsigned line;        /* line of the [vm NAME] header */
+	unsigned line; /* line of the [vm NAME] header */
 	bool invalid;
 	/* "line N: KEY: what was wrong" for the first error; "" if valid. */
 	char reason[HOSTCONF_MAX_MSG];
-	enum hostconf_vm_type type;  /* default HOSTCONF_VM_MULTIBOOT */
-	uint64_t memory;      /* guest RAM in bytes; required */
-	unsigned vcpus;       /* 1-HOSTCONF_MAX_VCPUS, default 1 */
+	enum hostconf_vm_type type; /* default HOSTCONF_VM_MULTIBOOT */
+	uint64_t memory;            /* guest RAM in bytes; required */
+	unsigned vcpus;             /* 1-HOSTCONF_MAX_VCPUS, default 1 */
 	/*
 	 * cpus_set false (the default): no `cpus` line, the kernel places the
 	 * vCPUs. Otherwise the CPUs the vCPUs may run on; never empty. Not
@@ -157,7 +157,7 @@ struct hostconf_vm {
 	char kernel[HOSTCONF_MAX_PATH + 1]; /* required */
 	char initrd[HOSTCONF_MAX_PATH + 1];
 	char cmdline[HOSTCONF_MAX_CMDLINE + 1]; /* default "" */
-	bool autostart;       /* default true */
+	bool autostart;                         /* default true */
 };
 
 struct hostconf {
@@ -191,8 +191,8 @@ void hostconf_defaults(struct hostconf *out);
  * global state, so it is safe to call from any one CPU at a time per
  * `out`.
  */
-int hostconf_parse(const char *text, size_t len, struct hostconf *out,
-		   hostconf_report_fn report, void *ctx);
+int hostconf_parse(const char *text, size_t len, struct hostconf *out, hostconf_report_fn report,
+		   void *ctx);
 
 /* "error", "warn", "info" or "debug" (the config spelling); "?" if out of range. */
 const char *hostconf_log_level_name(enum hostconf_log_level level);

@@ -25,8 +25,8 @@ static void vmdef_size(char *buf, size_t size, uint64_t bytes)
 }
 
 /* Write "vm NAME: <fmt...>" into why. */
-__attribute__((format(printf, 4, 5)))
-static void vmdef_why(char *why, size_t whylen, const struct hostconf_vm *vm, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void
+vmdef_why(char *why, size_t whylen, const struct hostconf_vm *vm, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -56,9 +56,11 @@ static enum vmdef_result vmdef_check_cpus(const struct hostconf_vm *vm,
 			continue;
 		if (cpu >= ncpus) {
 			if (ncpus <= 1)
-				vmdef_why(why, whylen, vm, "cpus: cpu %u does not exist (cpu 0 only)", cpu);
+				vmdef_why(why, whylen, vm,
+					  "cpus: cpu %u does not exist (cpu 0 only)", cpu);
 			else
-				vmdef_why(why, whylen, vm, "cpus: cpu %u does not exist (cpus 0-%u)", cpu,
+				vmdef_why(why, whylen, vm,
+					  "cpus: cpu %u does not exist (cpus 0-%u)", cpu,
 					  ncpus - 1);
 			return VMDEF_BAD_CPU;
 		}

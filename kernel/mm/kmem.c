@@ -32,10 +32,10 @@ extern char __bss_end[];
 
 static struct pmm kmem_pmm;
 /* Two locks: building page tables allocates frames. */
-static struct spinlock kmem_lock = SPINLOCK_INIT;     /* the frame allocator */
-static struct spinlock kmem_pt_lock = SPINLOCK_INIT;  /* the page tables */
+static struct spinlock kmem_lock = SPINLOCK_INIT;    /* the frame allocator */
+static struct spinlock kmem_pt_lock = SPINLOCK_INIT; /* the page tables */
 static struct pagetable kmem_pt;
-static hpa_t kmem_kernel_phys;  /* where KERNEL_LINK_PHYS landed */
+static hpa_t kmem_kernel_phys;   /* where KERNEL_LINK_PHYS landed */
 static uint64_t kmem_p2v_offset; /* 0 on the boot tables, then DIRECT_MAP_BASE */
 static hpa_t kmem_low;
 
@@ -254,8 +254,8 @@ static void map_kernel_image(void)
 	map_or_panic(text, phys + (text - link_base), text_end - text, PTE_P | PTE_G, false);
 	map_or_panic(text_end, phys + (text_end - link_base), data - text_end,
 		     PTE_P | PTE_G | PTE_NX, false);
-	map_or_panic(data, phys + (data - link_base), end - data,
-		     PTE_P | PTE_RW | PTE_G | PTE_NX, false);
+	map_or_panic(data, phys + (data - link_base), end - data, PTE_P | PTE_RW | PTE_G | PTE_NX,
+		     false);
 }
 
 static void build_direct_map(const struct boot_mem_region *map, size_t count)

@@ -18,8 +18,8 @@
 #ifndef STRATA_MEMLAYOUT_H
 #define STRATA_MEMLAYOUT_H
 
-#define DIRECT_MAP_BASE 0xffff800000000000ULL
-#define DIRECT_MAP_SIZE (64ULL << 40) /* 64 TiB of physical address space */
+#define DIRECT_MAP_BASE   0xffff800000000000ULL
+#define DIRECT_MAP_SIZE   (64ULL << 40) /* 64 TiB of physical address space */
 #define GUEST_WINDOW_BASE 0xffffc00000000000ULL
 #define GUEST_WINDOW_SIZE (1ULL << 40) /* the most RAM one VM can have */
 

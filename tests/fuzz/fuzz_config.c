@@ -124,9 +124,9 @@ static void fuzz_check_vm(const struct hostconf *c, unsigned i, unsigned max_lin
 	FUZZ_CHECK(vm->kernel[0] == '\0' || hostconf_path_ok(vm->kernel));
 	FUZZ_CHECK(vm->initrd[0] == '\0' || hostconf_path_ok(vm->initrd));
 	FUZZ_CHECK(fuzz_printable(vm->cmdline, HOSTCONF_MAX_CMDLINE));
-	FUZZ_CHECK(vm->memory == 0 || (vm->memory >= HOSTCONF_VM_MEMORY_MIN &&
-				       vm->memory <= HOSTCONF_VM_MEMORY_MAX &&
-				       vm->memory % HOSTCONF_VM_MEMORY_ALIGN == 0));
+	FUZZ_CHECK(vm->memory == 0 ||
+		   (vm->memory >= HOSTCONF_VM_MEMORY_MIN && vm->memory <= HOSTCONF_VM_MEMORY_MAX &&
+		    vm->memory % HOSTCONF_VM_MEMORY_ALIGN == 0));
 	if (vm->invalid)
 		return;
 	/* A valid VM has what it needs and nothing its type cannot use. */

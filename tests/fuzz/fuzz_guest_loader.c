@@ -27,16 +27,16 @@
 #include "vmx/loader/flat.h"
 #include "vmx/loader/multiboot.h"
 
-#define FUZZ_CHECK(cond)                 \
-	do {                             \
-		if (!(cond))             \
+#define FUZZ_CHECK(cond)                  \
+	do {                              \
+		if (!(cond))              \
 			__builtin_trap(); \
 	} while (0)
 
-#define CTL_RAM_MASK   0x03
-#define CTL_FIX_SUM    0x04
-#define CTL_INITRD     0x08
-#define CTL_CMDLINE    0x10
+#define CTL_RAM_MASK 0x03
+#define CTL_FIX_SUM  0x04
+#define CTL_INITRD   0x08
+#define CTL_CMDLINE  0x10
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -54,7 +54,7 @@ static void fix_checksum(uint8_t *img, size_t size)
 	for (size_t off = 0; off + 12 <= size && off + 12 <= MB_SEARCH_BYTES; off += 4) {
 		uint32_t magic = rd32(&(struct guest_mem){ img, size }, off);
 		uint32_t flags = rd32(&(struct guest_mem){ img, size }, off + 4);
-		uint32_t sum = (uint32_t)-(MB_HEADER_MAGIC + flags);
+		uint32_t sum = (uint32_t) - (MB_HEADER_MAGIC + flags);
 
 		if (magic != MB_HEADER_MAGIC)
 			continue;
@@ -139,7 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mod = (struct mb_module){ img, n, "initrd" };
 	cmdline = ctl & CTL_CMDLINE ? "console=ttyS0 root=/dev/ram0" : NULL;
 
-	if (mb_load_modules(&mem, img, size, &mod, ctl & CTL_INITRD ? 1 : 0, cmdline, &mbe) == MB_OK)
+	if (mb_load_modules(&mem, img, size, &mod, ctl & CTL_INITRD ? 1 : 0, cmdline, &mbe) ==
+	    MB_OK)
 		check_mb(&mem, &mbe, ctl & CTL_INITRD ? 1 : 0, cmdline ? cmdline : "");
 	else
 		FUZZ_CHECK(mbe.eip == 0 && mbe.eax == 0);

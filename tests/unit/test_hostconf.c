@@ -638,19 +638,36 @@ static void test_vm_memory(void **state)
 		const char *text;
 		uint64_t bytes;
 	} good[] = {
-		{ "1M", 1ULL << 20 },         { "64M", 64ULL << 20 },  { "64m", 64ULL << 20 },
-		{ "1G", 1ULL << 30 },         { "3g", 3ULL << 30 },    { "1T", 1ULL << 40 },
-		{ "1t", 1ULL << 40 },         { "1024G", 1ULL << 40 }, { "1048576", 1ULL << 20 },
-		{ "4100K", 4100ULL << 10 },   { "1024k", 1ULL << 20 }, { "0064M", 64ULL << 20 },
+		{ "1M", 1ULL << 20 },
+		{ "64M", 64ULL << 20 },
+		{ "64m", 64ULL << 20 },
+		{ "1G", 1ULL << 30 },
+		{ "3g", 3ULL << 30 },
+		{ "1T", 1ULL << 40 },
+		{ "1t", 1ULL << 40 },
+		{ "1024G", 1ULL << 40 },
+		{ "1048576", 1ULL << 20 },
+		{ "4100K", 4100ULL << 10 },
+		{ "1024k", 1ULL << 20 },
+		{ "0064M", 64ULL << 20 },
 		{ "1099511627776", 1ULL << 40 },
 	};
 	static const char *const bad_syntax[] = {
-		"lots", "", "64MB", "64 M", "-1", "+64M", "0x100000", "1.5G", "M", "64MiB", "64P",
-		"64B", " ", "64M64",
+		"lots", "",  "64MB",  "64 M", "-1",  "+64M", "0x100000",
+		"1.5G", "M", "64MiB", "64P",  "64B", " ",    "64M64",
 	};
 	static const char *const bad_range[] = {
-		"0", "0M", "1023K", "512K", "1048575", "2T", "1025G", "1099511627777",
-		"99999999999999999999999", "99999999999999999999999M", "17592186044416T",
+		"0",
+		"0M",
+		"1023K",
+		"512K",
+		"1048575",
+		"2T",
+		"1025G",
+		"1099511627777",
+		"99999999999999999999999",
+		"99999999999999999999999M",
+		"17592186044416T",
 	};
 	static const char *const bad_align[] = { "1048577", "1025K", "4194303", "10000000" };
 	struct hostconf c;
@@ -662,9 +679,11 @@ static void test_vm_memory(void **state)
 		assert_int_equal(c.vms[0].memory, good[i].bytes);
 	}
 	for (size_t i = 0; i < sizeof(bad_syntax) / sizeof(bad_syntax[0]); i++) {
-		snprintf(extra, sizeof(extra), "[vm t]\nkernel = k\nmemory = \"%s\"\n", bad_syntax[i]);
+		snprintf(extra, sizeof(extra), "[vm t]\nkernel = k\nmemory = \"%s\"\n",
+			 bad_syntax[i]);
 		snprintf(msg, sizeof(msg),
-			 "3|line 3: [vm t] memory: expected a size like 64M, got \"%s\"\n", bad_syntax[i]);
+			 "3|line 3: [vm t] memory: expected a size like 64M, got \"%s\"\n",
+			 bad_syntax[i]);
 		expect(extra, &c, msg);
 		assert_true(c.vms[0].invalid);
 		snprintf(msg, sizeof(msg), "line 3: memory: expected a size like 64M, got \"%s\"",
@@ -683,7 +702,8 @@ static void test_vm_memory(void **state)
 	for (size_t i = 0; i < sizeof(bad_align) / sizeof(bad_align[0]); i++) {
 		snprintf(extra, sizeof(extra), "[vm t]\nkernel = k\nmemory = %s\n", bad_align[i]);
 		snprintf(msg, sizeof(msg),
-			 "3|line 3: [vm t] memory: expected a multiple of 4K, got \"%s\"\n", bad_align[i]);
+			 "3|line 3: [vm t] memory: expected a multiple of 4K, got \"%s\"\n",
+			 bad_align[i]);
 		expect(extra, &c, msg);
 		assert_true(c.vms[0].invalid);
 	}
@@ -697,13 +717,15 @@ static void test_vm_reason(void **state)
 	expect("[vm web]\nkernel = web.elf\n\n\n\n\n\n\n\n\n\nmemory = lots\n", &c,
 	       "12|line 12: [vm web] memory: expected a size like 64M, got \"lots\"\n");
 	assert_true(c.vms[0].invalid);
-	assert_string_equal(c.vms[0].reason, "line 12: memory: expected a size like 64M, got \"lots\"");
+	assert_string_equal(c.vms[0].reason,
+			    "line 12: memory: expected a size like 64M, got \"lots\"");
 	/* Only the first error is the reason; every one is reported. */
 	expect("[vm web]\nvcpus = 0\nmemory = lots\nkernel = /abs\n", &c,
 	       "2|line 2: [vm web] vcpus: expected a vCPU count 1-16, got \"0\"\n"
 	       "3|line 3: [vm web] memory: expected a size like 64M, got \"lots\"\n"
 	       "4|line 4: [vm web] kernel: expected a relative path of at most 95 bytes of A-Z a-z 0-9 . _ + - / without '..', got \"/abs\"\n");
-	assert_string_equal(c.vms[0].reason, "line 2: vcpus: expected a vCPU count 1-16, got \"0\"");
+	assert_string_equal(c.vms[0].reason,
+			    "line 2: vcpus: expected a vCPU count 1-16, got \"0\"");
 	assert_int_equal(c.vms[0].vcpus, 1);
 }
 
@@ -719,7 +741,8 @@ static void test_vm_vcpus(void **state)
 	assert_int_equal(c.vms[0].vcpus, HOSTCONF_MAX_VCPUS);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(extra, sizeof(extra), "vcpus = %s\n", bad[i]);
-		snprintf(msg, sizeof(msg), "4|line 4: [vm t] vcpus: expected a vCPU count 1-16, got \"%s\"\n",
+		snprintf(msg, sizeof(msg),
+			 "4|line 4: [vm t] vcpus: expected a vCPU count 1-16, got \"%s\"\n",
 			 bad[i]);
 		expect_vm(extra, &c, msg);
 		assert_int_equal(c.vms[0].vcpus, 1);
@@ -732,15 +755,39 @@ static void test_vm_cpus(void **state)
 		const char *text;
 		const char *canonical; /* hostconf_cpus_format() of the result */
 	} good[] = {
-		{ "1", "1" },           { "0", "0" },         { "1-3", "1-3" },
-		{ "0,2-3", "0,2-3" },   { " 0 , 2 - 3 ", "0,2-3" }, { "3,1,2", "1-3" },
-		{ "1,1,1-1", "1" },     { "255", "255" },     { "0-255", "0-255" },
-		{ "63-64", "63-64" },   { "0,2,4,6", "0,2,4,6" }, { "007", "7" },
+		{ "1", "1" },
+		{ "0", "0" },
+		{ "1-3", "1-3" },
+		{ "0,2-3", "0,2-3" },
+		{ " 0 , 2 - 3 ", "0,2-3" },
+		{ "3,1,2", "1-3" },
+		{ "1,1,1-1", "1" },
+		{ "255", "255" },
+		{ "0-255", "0-255" },
+		{ "63-64", "63-64" },
+		{ "0,2,4,6", "0,2,4,6" },
+		{ "007", "7" },
 		{ "\t5\t", "5" },
 	};
 	static const char *const bad[] = {
-		"", "a", "3-1", "256", "0-256", "1,", ",1", "1-", "-1", "1--2", "1 2", "1,,2",
-		"1-2-3", "1;2", "one", "1.5", "99999999999999999999", "none",
+		"",
+		"a",
+		"3-1",
+		"256",
+		"0-256",
+		"1,",
+		",1",
+		"1-",
+		"-1",
+		"1--2",
+		"1 2",
+		"1,,2",
+		"1-2-3",
+		"1;2",
+		"one",
+		"1.5",
+		"99999999999999999999",
+		"none",
 	};
 	struct hostconf c;
 	char extra[128], msg[256], out[1024];
@@ -803,12 +850,13 @@ static void test_cpus_format(void **state)
 static void test_vm_paths(void **state)
 {
 	static const char *const good[] = {
-		"k", "web/bzImage", "a.b/c-d_e+f", ".hidden", "a/.b", "a/b./c", "x..y", "strata.elf.1",
-		"guests/strata.elf", "A/B/C/D/E/F",
+		"k",      "web/bzImage", "a.b/c-d_e+f",  ".hidden",           "a/.b",
+		"a/b./c", "x..y",        "strata.elf.1", "guests/strata.elf", "A/B/C/D/E/F",
 	};
 	static const char *const bad[] = {
-		"", "/abs", "../x", "a/../b", "a/..", "..", "..x", "a/..b", ".", "./x", "a/./b", "a/.",
-		"a//b", "a/", "/", "a b", "a:b", "a*", "strata.elf", "strata.conf", "\xc3\xa9",
+		"",      "/abs", "../x", "a/../b", "a/..",       "..",          "..x",
+		"a/..b", ".",    "./x",  "a/./b",  "a/.",        "a//b",        "a/",
+		"/",     "a b",  "a:b",  "a*",     "strata.elf", "strata.conf", "\xc3\xa9",
 	};
 	struct hostconf c;
 	char extra[256], msg[512], longest[HOSTCONF_MAX_PATH + 2];
@@ -882,7 +930,8 @@ static void test_vm_other_keys(void **state)
 	assert_int_equal(c.vms[0].type, HOSTCONF_VM_FLAT);
 	expect_vm("type = Multiboot\n", &c, "");
 	assert_int_equal(c.vms[0].type, HOSTCONF_VM_MULTIBOOT);
-	expect_vm("type = elf\n", &c, "4|line 4: [vm t] type: expected multiboot|flat, got \"elf\"\n");
+	expect_vm("type = elf\n", &c,
+		  "4|line 4: [vm t] type: expected multiboot|flat, got \"elf\"\n");
 	assert_int_equal(c.vms[0].type, HOSTCONF_VM_MULTIBOOT);
 	expect_vm("type = multiboot2\n", &c,
 		  "4|line 4: [vm t] type: expected multiboot|flat, got \"multiboot2\"\n");
@@ -898,8 +947,10 @@ static void test_vm_required(void **state)
 	       "2|line 2: [vm b] kernel: required key missing (e.g. kernel = guests/b.elf)\n"
 	       "4|line 4: [vm c] memory: required key missing (e.g. memory = 64M)\n");
 	assert_int_equal(c.vm_count, 3);
-	assert_string_equal(c.vms[0].reason, "line 1: memory: required key missing (e.g. memory = 64M)");
-	assert_string_equal(c.vms[1].reason, "line 2: kernel: required key missing (e.g. kernel = guests/b.elf)");
+	assert_string_equal(c.vms[0].reason,
+			    "line 1: memory: required key missing (e.g. memory = 64M)");
+	assert_string_equal(c.vms[1].reason,
+			    "line 2: kernel: required key missing (e.g. kernel = guests/b.elf)");
 	assert_int_equal(c.vms[1].memory, 64ULL << 20);
 	assert_true(c.vms[2].invalid);
 	assert_string_equal(c.vms[2].kernel, "c.elf");
@@ -919,8 +970,9 @@ static void test_vm_flat_extras(void **state)
 	expect_vm("type = flat\ninitrd = x.img\ncmdline = quiet\n", &c,
 		  "5|line 5: [vm t] initrd: expected none with type = flat (a flat binary gets no modules)\n"
 		  "6|line 6: [vm t] cmdline: expected none with type = flat (a flat binary gets no command line)\n");
-	assert_string_equal(c.vms[0].reason,
-			    "line 5: initrd: expected none with type = flat (a flat binary gets no modules)");
+	assert_string_equal(
+		c.vms[0].reason,
+		"line 5: initrd: expected none with type = flat (a flat binary gets no modules)");
 	/* Order does not matter: the check runs when the section ends. */
 	expect_vm("cmdline = quiet\ntype = flat\n", &c,
 		  "4|line 4: [vm t] cmdline: expected none with type = flat (a flat binary gets no command line)\n");
@@ -969,7 +1021,8 @@ static void test_vm_duplicates(void **state)
 	expect_vm("memory = 128M\n", &c,
 		  "4|line 4: [vm t] memory: already set on line 2; this one ignored\n");
 	assert_int_equal(c.vms[0].memory, 64ULL << 20);
-	assert_string_equal(c.vms[0].reason, "line 4: memory: already set on line 2; this one ignored");
+	assert_string_equal(c.vms[0].reason,
+			    "line 4: memory: already set on line 2; this one ignored");
 	/* Keys are counted per VM: each VM may set each key once. */
 	expect("[vm a]\nmemory = 1M\nkernel = k\n[vm b]\nmemory = 1M\nkernel = k\n", &c, "");
 }
@@ -1000,15 +1053,17 @@ static void test_vm_errors_stay_inside(void **state)
 	struct hostconf c;
 
 	/* Unknown key: lists the VM keys, marks only that VM. */
-	expect("[vm a]\nmemory = 1M\nkernel = k\nmemroy = 2M\n[vm b]\nmemory = 1M\nkernel = k\n", &c,
+	expect("[vm a]\nmemory = 1M\nkernel = k\nmemroy = 2M\n[vm b]\nmemory = 1M\nkernel = k\n",
+	       &c,
 	       "4|line 4: [vm a] memroy: unknown key; expected memory, vcpus, cpus, kernel, initrd, cmdline, autostart or type\n");
 	assert_true(c.vms[0].invalid);
 	assert_false(c.vms[1].invalid);
-	assert_string_equal(c.vms[0].reason,
-			    "line 4: memroy: unknown key; expected memory, vcpus, cpus, kernel, initrd, cmdline, autostart or type");
+	assert_string_equal(
+		c.vms[0].reason,
+		"line 4: memroy: unknown key; expected memory, vcpus, cpus, kernel, initrd, cmdline, autostart or type");
 	/* A syntax error inside a VM is that VM's error. */
-	expect("[vm a]\nmemory = 1M\nkernel = k\ncmdline = \"open\n[vm b]\nmemory = 1M\nkernel = k\n", &c,
-	       "4|line 4: [vm a] cmdline: unterminated quoted value\n");
+	expect("[vm a]\nmemory = 1M\nkernel = k\ncmdline = \"open\n[vm b]\nmemory = 1M\nkernel = k\n",
+	       &c, "4|line 4: [vm a] cmdline: unterminated quoted value\n");
 	assert_true(c.vms[0].invalid);
 	assert_string_equal(c.vms[0].reason, "line 4: cmdline: unterminated quoted value");
 	assert_false(c.vms[1].invalid);

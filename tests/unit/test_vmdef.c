@@ -138,8 +138,8 @@ static void test_images(void **state)
 
 	check("[vm web]\nmemory = 64M\nkernel = guests/x.elf\n", &h, VMDEF_NO_IMAGE,
 	      "vm web: kernel: guests/x.elf is not on the boot media");
-	check("[vm web]\nmemory = 64M\nkernel = web.elf\ninitrd = guests/x.img\n", &h, VMDEF_NO_IMAGE,
-	      "vm web: initrd: guests/x.img is not on the boot media");
+	check("[vm web]\nmemory = 64M\nkernel = web.elf\ninitrd = guests/x.img\n", &h,
+	      VMDEF_NO_IMAGE, "vm web: initrd: guests/x.img is not on the boot media");
 	check("[vm web]\nmemory = 64M\nkernel = empty.bin\n", &h, VMDEF_NO_IMAGE,
 	      "vm web: kernel: empty.bin is empty");
 	check("[vm web]\nmemory = 64M\nkernel = huge.elf\n", &h, VMDEF_NO_IMAGE,
@@ -229,7 +229,8 @@ static void test_check_all(void **state)
 	assert_string_equal(v[4].why, "vm e: memory: needs 100 MiB, 44 MiB free");
 	assert_int_equal(v[5].result, VMDEF_OK);
 	assert_int_equal(v[6].result, VMDEF_INVALID);
-	assert_string_equal(v[6].why, "vm g: line 22: memory: expected a size like 64M, got \"bad\"");
+	assert_string_equal(v[6].why,
+			    "vm g: line 22: memory: expected a size like 64M, got \"bad\"");
 	assert_int_equal(v[7].result, VMDEF_NO_MEMORY);
 	assert_string_equal(v[7].why, "vm h: memory: needs 1 MiB, 0 KiB free");
 	/* The host description is not changed. */
@@ -253,14 +254,10 @@ static void test_result_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ok),
-		cmocka_unit_test(test_invalid_config),
-		cmocka_unit_test(test_cpus),
-		cmocka_unit_test(test_images),
-		cmocka_unit_test(test_memory),
-		cmocka_unit_test(test_why_buffer),
-		cmocka_unit_test(test_check_all),
-		cmocka_unit_test(test_result_names),
+		cmocka_unit_test(test_ok),        cmocka_unit_test(test_invalid_config),
+		cmocka_unit_test(test_cpus),      cmocka_unit_test(test_images),
+		cmocka_unit_test(test_memory),    cmocka_unit_test(test_why_buffer),
+		cmocka_unit_test(test_check_all), cmocka_unit_test(test_result_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

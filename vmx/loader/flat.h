@@ -26,17 +26,17 @@
 #include "kernel/include/strata/types.h"
 #include "vmx/loader/multiboot.h"
 
-#define FLAT_LOAD_ADDR 0x7c00ULL
-#define FLAT_LOAD_END  0x9fc00ULL /* first byte the image may not reach */
-#define FLAT_MAX_SIZE  (FLAT_LOAD_END - FLAT_LOAD_ADDR) /* 622592 bytes */
-#define FLAT_MIN_RAM   0x100000ULL /* the PC's first MiB, as for multiboot */
+#define FLAT_LOAD_ADDR  0x7c00ULL
+#define FLAT_LOAD_END   0x9fc00ULL                       /* first byte the image may not reach */
+#define FLAT_MAX_SIZE   (FLAT_LOAD_END - FLAT_LOAD_ADDR) /* 622592 bytes */
+#define FLAT_MIN_RAM    0x100000ULL                      /* the PC's first MiB, as for multiboot */
 #define FLAT_BOOT_DRIVE 0x80
 
 enum flat_error {
 	FLAT_OK = 0,
-	FLAT_ERR_ARGS,         /* NULL pointer */
-	FLAT_ERR_EMPTY,        /* image of 0 bytes */
-	FLAT_ERR_TOO_BIG,      /* image would pass 0x9fc00 */
+	FLAT_ERR_ARGS,          /* NULL pointer */
+	FLAT_ERR_EMPTY,         /* image of 0 bytes */
+	FLAT_ERR_TOO_BIG,       /* image would pass 0x9fc00 */
 	FLAT_ERR_RAM_TOO_SMALL, /* guest RAM smaller than FLAT_MIN_RAM */
 	FLAT_ERR_COUNT
 };

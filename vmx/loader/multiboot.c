@@ -15,50 +15,50 @@
 #include "vmx/loader/multiboot.h"
 
 /* Spec 3.1.2 "The magic fields of Multiboot header": flags. */
-#define MB_FLAG_PAGE_ALIGN   (1u << 0)  /* modules page-aligned: we always do */
-#define MB_FLAG_MEMORY_INFO  (1u << 1)  /* mem_* (and mmap): we always give them */
-#define MB_FLAG_REQUIRED     0x0000ffffu /* bits 0-15 must be honoured or refused */
-#define MB_FLAG_ADDRESS      (1u << 16) /* the address fields of 3.1.3 are valid */
+#define MB_FLAG_PAGE_ALIGN  (1u << 0)   /* modules page-aligned: we always do */
+#define MB_FLAG_MEMORY_INFO (1u << 1)   /* mem_* (and mmap): we always give them */
+#define MB_FLAG_REQUIRED    0x0000ffffu /* bits 0-15 must be honoured or refused */
+#define MB_FLAG_ADDRESS     (1u << 16)  /* the address fields of 3.1.3 are valid */
 
-#define MB_HEADER_SIZE       12 /* magic, flags, checksum */
-#define MB_HEADER_ADDR_SIZE  32 /* ... and header_addr .. entry_addr */
+#define MB_HEADER_SIZE      12 /* magic, flags, checksum */
+#define MB_HEADER_ADDR_SIZE 32 /* ... and header_addr .. entry_addr */
 
 /* Spec 3.3 "Boot information format": flags of struct multiboot_info. */
-#define MB_INFO_MEMORY       (1u << 0)
-#define MB_INFO_CMDLINE      (1u << 2)
-#define MB_INFO_MODS         (1u << 3)
-#define MB_INFO_MEM_MAP      (1u << 6)
-#define MB_INFO_LOADER_NAME  (1u << 9)
+#define MB_INFO_MEMORY      (1u << 0)
+#define MB_INFO_CMDLINE     (1u << 2)
+#define MB_INFO_MODS        (1u << 3)
+#define MB_INFO_MEM_MAP     (1u << 6)
+#define MB_INFO_LOADER_NAME (1u << 9)
 
 /* Offsets in struct multiboot_info (spec 3.3); 116 bytes up to color_info. */
-#define MBI_FLAGS            0
-#define MBI_MEM_LOWER        4
-#define MBI_MEM_UPPER        8
-#define MBI_CMDLINE          16
-#define MBI_MODS_COUNT       20
-#define MBI_MODS_ADDR        24
-#define MBI_MMAP_LENGTH      44
-#define MBI_MMAP_ADDR        48
-#define MBI_LOADER_NAME      64
-#define MBI_SIZE             116
+#define MBI_FLAGS       0
+#define MBI_MEM_LOWER   4
+#define MBI_MEM_UPPER   8
+#define MBI_CMDLINE     16
+#define MBI_MODS_COUNT  20
+#define MBI_MODS_ADDR   24
+#define MBI_MMAP_LENGTH 44
+#define MBI_MMAP_ADDR   48
+#define MBI_LOADER_NAME 64
+#define MBI_SIZE        116
 
-#define MB_MMAP_ENTRY_SIZE   24 /* the size field (4) + base, length, type (20) */
-#define MB_MMAP_AVAILABLE    1
-#define MB_MMAP_RESERVED     2
-#define MB_MOD_ENTRY_SIZE    16 /* mod_start, mod_end, string, reserved */
-#define MB_MOD_STRING_SLOT   (MB_MAX_MODULE_NAME + 1)
+#define MB_MMAP_ENTRY_SIZE 24 /* the size field (4) + base, length, type (20) */
+#define MB_MMAP_AVAILABLE  1
+#define MB_MMAP_RESERVED   2
+#define MB_MOD_ENTRY_SIZE  16 /* mod_start, mod_end, string, reserved */
+#define MB_MOD_STRING_SLOT (MB_MAX_MODULE_NAME + 1)
 
-#define MB_4G                (1ULL << 32)
-#define MB_PAGE              4096ULL
+#define MB_4G   (1ULL << 32)
+#define MB_PAGE 4096ULL
 
 /* Flat 4 GiB segments: base 0, limit 0xfffff pages, G=1, D/B=1, P=1, DPL 0. */
-#define MB_GDT_CODE          0x00cf9b000000ffffULL /* type 0xb: execute/read, accessed */
-#define MB_GDT_DATA          0x00cf93000000ffffULL /* type 0x3: read/write, accessed */
-#define MB_AR_CODE           0xc09bu /* the same, in the VMCS access-rights format */
-#define MB_AR_DATA           0xc093u
-#define MB_CR0_PE            (1u << 0)
-#define MB_CR0_ET            (1u << 4)
-#define MB_EFLAGS_FIXED      (1u << 1)
+#define MB_GDT_CODE     0x00cf9b000000ffffULL /* type 0xb: execute/read, accessed */
+#define MB_GDT_DATA     0x00cf93000000ffffULL /* type 0x3: read/write, accessed */
+#define MB_AR_CODE      0xc09bu               /* the same, in the VMCS access-rights format */
+#define MB_AR_DATA      0xc093u
+#define MB_CR0_PE       (1u << 0)
+#define MB_CR0_ET       (1u << 4)
+#define MB_EFLAGS_FIXED (1u << 1)
 
 _Static_assert(MB_LOADER_NAME_ADDR >= MB_INFO_ADDR + MBI_SIZE, "loader name after the info");
 _Static_assert(MB_MMAP_ADDR >= MB_GDT_ADDR + 24, "mmap after the GDT");
@@ -95,8 +95,10 @@ static const char *const mb_messages[MB_ERR_COUNT] = {
 	[MB_ERR_NO_HEADER] = "no multiboot header in the first 8192 bytes",
 	[MB_ERR_CHECKSUM] = "multiboot header checksum is wrong",
 	[MB_ERR_HEADER_TRUNCATED] = "multiboot header runs past 8192 bytes or the end of the file",
-	[MB_ERR_FLAGS] = "multiboot header requires a feature Strata does not provide (flags bits 2-15)",
-	[MB_ERR_NOT_ELF] = "neither an ELF file nor a multiboot header with address fields (flag 16)",
+	[MB_ERR_FLAGS] =
+		"multiboot header requires a feature Strata does not provide (flags bits 2-15)",
+	[MB_ERR_NOT_ELF] =
+		"neither an ELF file nor a multiboot header with address fields (flag 16)",
 	[MB_ERR_ELF] = "bad ELF32 image",
 	[MB_ERR_ADDRESS_FIELDS] = "multiboot header address fields are inconsistent",
 	[MB_ERR_TRUNCATED] = "file shorter than its multiboot address fields say",
@@ -230,7 +232,10 @@ static enum mb_error mb_plan_elf(const uint8_t *image, size_t size, struct mb_pl
 	unsigned i;
 
 	/* Not ELF at all is its own error; a broken ELF file gets the parser's reason. */
-	if (size < 4 || memcmp(image, "\x7f" "ELF", 4) != 0)
+	if (size < 4 || memcmp(image,
+			       "\x7f"
+			       "ELF",
+			       4) != 0)
 		return MB_ERR_NOT_ELF;
 	*elf_err = elf_parse(image, size, ELF_ACCEPT_I386, &elf);
 	if (*elf_err != ELF_OK)
@@ -311,7 +316,8 @@ static enum mb_error mb_check_args(const struct guest_mem *mem, const uint8_t *i
 	for (i = 0; i < nmods; i++) {
 		if (!mods[i].data && mods[i].size)
 			return MB_ERR_ARGS;
-		if (mods[i].name && strnlen(mods[i].name, MB_MAX_MODULE_NAME + 1) > MB_MAX_MODULE_NAME)
+		if (mods[i].name &&
+		    strnlen(mods[i].name, MB_MAX_MODULE_NAME + 1) > MB_MAX_MODULE_NAME)
 			return MB_ERR_MODULE_NAME;
 	}
 	return MB_OK;
@@ -355,8 +361,8 @@ static void mb_write_string(struct guest_mem *mem, uint64_t gpa, const char *s)
 		mem->base[gpa] = 0;
 }
 
-static void mb_write_mmap_entry(struct guest_mem *mem, unsigned i, uint64_t base,
-				uint64_t length, uint32_t type)
+static void mb_write_mmap_entry(struct guest_mem *mem, unsigned i, uint64_t base, uint64_t length,
+				uint32_t type)
 {
 	uint64_t at = MB_MMAP_ADDR + (uint64_t)i * MB_MMAP_ENTRY_SIZE;
 
@@ -375,8 +381,9 @@ static void mb_write_info(struct guest_mem *mem, const struct mb_module *mods, s
 	size_t i;
 
 	memset(mem->base + MB_INFO_AREA_START, 0, MB_INFO_AREA_END - MB_INFO_AREA_START);
-	mb_put32(mem, MB_INFO_ADDR + MBI_FLAGS, MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MODS |
-						MB_INFO_MEM_MAP | MB_INFO_LOADER_NAME);
+	mb_put32(mem, MB_INFO_ADDR + MBI_FLAGS,
+		 MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MODS | MB_INFO_MEM_MAP |
+			 MB_INFO_LOADER_NAME);
 	/* KiB from 0 and from 1 MiB, up to the first hole (3.3 "mem_lower"). */
 	mb_put32(mem, MB_INFO_ADDR + MBI_MEM_LOWER, (uint32_t)(MB_LOW_END / 1024));
 	mb_put32(mem, MB_INFO_ADDR + MBI_MEM_UPPER, (uint32_t)((mem->size - MB_HIGH_START) / 1024));

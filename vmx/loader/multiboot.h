@@ -70,7 +70,7 @@ struct guest_seg {
 #define MB_HEADER_MAGIC     0x1BADB002u
 #define MB_BOOTLOADER_MAGIC 0x2BADB002u
 /* Spec 3.1.1: the header lies, 4-byte aligned, within this many first bytes. */
-#define MB_SEARCH_BYTES     8192
+#define MB_SEARCH_BYTES 8192
 
 /* Guest-physical layout above; tests and the fuzzer check against it. */
 #define MB_INFO_AREA_START  0x8000ULL
@@ -86,13 +86,13 @@ struct guest_seg {
 #define MB_HIGH_START       0x100000ULL /* start of high RAM (1 MiB) */
 #define MB_MIN_RAM          MB_HIGH_START
 
-#define MB_MAX_MODULES      16
-#define MB_MAX_MODULE_NAME  255  /* bytes of a module string, without its NUL */
-#define MB_MAX_CMDLINE      4095 /* bytes of the command line, without its NUL */
+#define MB_MAX_MODULES     16
+#define MB_MAX_MODULE_NAME 255  /* bytes of a module string, without its NUL */
+#define MB_MAX_CMDLINE     4095 /* bytes of the command line, without its NUL */
 
 /* Selectors of the GDT at MB_GDT_ADDR. */
-#define MB_GDT_CODE_SEL     0x08
-#define MB_GDT_DATA_SEL     0x10
+#define MB_GDT_CODE_SEL 0x08
+#define MB_GDT_DATA_SEL 0x10
 
 enum mb_error {
 	MB_OK = 0,
@@ -133,11 +133,11 @@ struct mb_module {
  * OS sets its own stack; we start it at 0. Other general registers are 0.
  */
 struct mb_entry {
-	uint32_t eip;    /* the kernel's entry, a physical address */
-	uint32_t eax;    /* MB_BOOTLOADER_MAGIC */
-	uint32_t ebx;    /* MB_INFO_ADDR */
-	uint32_t cr0;    /* PE (bit 0) and ET (bit 4); PG, CD, NW clear */
-	uint32_t eflags; /* 0x2: only the always-one bit 1 */
+	uint32_t eip;          /* the kernel's entry, a physical address */
+	uint32_t eax;          /* MB_BOOTLOADER_MAGIC */
+	uint32_t ebx;          /* MB_INFO_ADDR */
+	uint32_t cr0;          /* PE (bit 0) and ET (bit 4); PG, CD, NW clear */
+	uint32_t eflags;       /* 0x2: only the always-one bit 1 */
 	struct guest_seg cs;   /* MB_GDT_CODE_SEL, base 0, limit 4 GiB - 1, ar 0xc09b */
 	struct guest_seg data; /* for DS, ES, FS, GS, SS: MB_GDT_DATA_SEL, ar 0xc093 */
 	/*

@@ -19,7 +19,7 @@ struct ap_tramp_params {
 
 extern char ap_trampoline[], ap_trampoline_end[], ap_tramp_params[];
 
-#define FOUR_GIB (4ULL << 30)
+#define FOUR_GIB              (4ULL << 30)
 #define AP_CHECKIN_TIMEOUT_US 1000000
 
 static const struct smp_ap_setup *smp_setup;
