@@ -117,15 +117,17 @@ unsigned int efimap_convert(const void *map, size_t map_size, size_t desc_size,
 	if (desc_size < sizeof(struct efimap_desc) || max == 0)
 		return 0;
 	for (off = 0; off + desc_size <= map_size; off += desc_size) {
-		const struct efimap_desc *d = (const void *)(p + off);
+		struct efimap_desc d;
 		uint64_t len;
 
+		/* The firmware's stride need not keep descriptors aligned: copy each one. */
+		__builtin_memcpy(&d, p + off, sizeof(d)); /* inlined: no libc here */
 		/* A length that does not fit 64 bits is firmware garbage. */
-		if (d->num_pages == 0 || d->num_pages > (UINT64_MAX >> EFIMAP_PAGE_SHIFT) ||
-		    d->phys_start + (d->num_pages << EFIMAP_PAGE_SHIFT) < d->phys_start)
+		if (d.num_pages == 0 || d.num_pages > (UINT64_MAX >> EFIMAP_PAGE_SHIFT) ||
+		    d.phys_start + (d.num_pages << EFIMAP_PAGE_SHIFT) < d.phys_start)
 			continue;
-		len = d->num_pages << EFIMAP_PAGE_SHIFT;
-		efimap_insert(out, &n, max, d->phys_start, len, efimap_type(d->type), dropped);
+		len = d.num_pages << EFIMAP_PAGE_SHIFT;
+		efimap_insert(out, &n, max, d.phys_start, len, efimap_type(d.type), dropped);
 	}
 	return n;
 }
