@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/percpu.h"
 #include "kernel/log.h"
 #include "kernel/mm/kmem.h"
@@ -173,6 +174,7 @@ static void destroy_partial(struct vm *vm)
 
 struct vm *vmm_start(const struct vm_config *cfg, char *why, size_t why_len)
 {
+	uint64_t start_tsc = cpu_rdtsc(), free_before = kmem_free_bytes();
 	struct vm *vm = slot_alloc();
 
 	if (!vm) {
@@ -206,6 +208,10 @@ struct vm *vmm_start(const struct vm_config *cfg, char *why, size_t why_len)
 	}
 	vm->vcpus_live = cfg->vcpus;
 	vm->state = VM_RUNNING;
+	/* For `make bench`: creation time, and allocations besides guest RAM (EPT, VMCS...). */
+	log_info("strata: vm %s start tsc=%llu setup_ticks=%llu hypervisor_bytes=%llu", vm->name,
+		 (unsigned long long)start_tsc, (unsigned long long)(cpu_rdtsc() - start_tsc),
+		 (unsigned long long)(free_before - kmem_free_bytes() - vm->mem_size));
 	log_info("strata: vm %s started: %llu MiB, %u vCPU(s) on cpu %u", vm->name,
 		 (unsigned long long)(vm->mem_size >> 20), vm->vcpu_count, vm->vcpus[0].cpu);
 	for (uint32_t i = 0; i < cfg->vcpus; i++)

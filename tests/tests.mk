@@ -6,9 +6,22 @@
 test: all unit guests $(CONFFILES_TOOL)
 	python3 tests/run_tests.py
 
-# make run: the ISO under Bochs (VT-x), serial console on this terminal.
-run: iso
-	scripts/run-bochs.sh $(ISO_IMAGE) 2
+# make run: Strata under Bochs (VT-x, 2 CPUs) with the two demo VMs of
+# boot/demo.conf, serial console on this terminal; Ctrl-C stops it. The
+# config and guests/demo.elf are staged in $(BUILD)/demo/ as a user's config
+# sits beside its files, then packed (scripts/stage.sh) and made into
+# $(BUILD)/demo/strata.iso (scripts/mkiso.sh, only when the staged files
+# changed). `make iso` and boot/default.conf are not involved.
+run: $(KERNEL_ELF) $(GUEST_OUT)/demo.elf $(CONFFILES_TOOL)
+	@mkdir -p $(BUILD)/demo/guests
+	@cp boot/demo.conf $(BUILD)/demo/strata.conf
+	@cp $(GUEST_OUT)/demo.elf $(BUILD)/demo/guests/demo.elf
+	@scripts/stage.sh $(BUILD)/demo/media $(KERNEL_ELF) $(BUILD)/demo/strata.conf \
+		$(CONFFILES_TOOL)
+	@[ $(BUILD)/demo/strata.iso -nt $(BUILD)/demo/media/.stamp ] || \
+		scripts/mkiso.sh $(BUILD)/demo/media/strata $(BUILD)/demo/iso-root \
+			$(BUILD)/demo/strata.iso
+	scripts/run-bochs.sh $(BUILD)/demo/strata.iso 2
 
 # make run-qemu: the ESP image under QEMU + OVMF, serial on stdio.
 run-qemu: esp

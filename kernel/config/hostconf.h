@@ -160,6 +160,7 @@ struct hostconf_vm {
 	bool autostart;                         /* default true */
 };
 
+/* About 25 KiB with its VM table: keep it static, never on a kernel stack. */
 struct hostconf {
 	struct hostconf_host host;
 	struct hostconf_network network;

@@ -6,11 +6,21 @@
 #include <stdint.h>
 #include <string.h>
 
+/*
+ * Bulk copies and fills go 8 bytes at a time once aligned: VM creation
+ * zeroes and loads megabytes, and the boot-time figures count instructions.
+ */
+typedef uint64_t __attribute__((may_alias)) word_t;
+
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(word_t *)d = *(const word_t *)s;
+	}
 	while (n--)
 		*d++ = *s++;
 	return dst;
@@ -38,7 +48,14 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	word_t w = 0x0101010101010101ULL * (unsigned char)c;
 
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = (unsigned char)c;
+		n--;
+	}
+	for (; n >= 8; n -= 8, d += 8)
+		*(word_t *)d = w;
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;

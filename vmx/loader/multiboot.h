@@ -6,12 +6,14 @@
  *
  * Guest RAM is seen through struct guest_mem, a host buffer standing for
  * guest-physical [0, size); the loader writes only inside it and never
- * reads it. Pure logic: no allocation, no hardware, no VMCS access; the
- * VM start code copies struct mb_entry into the VMCS.
+ * reads it (the image and modules are host buffers too). Pure logic: no
+ * allocation, no hardware, no VMCS access; the VM start code copies
+ * struct mb_entry into the VMCS.
  *
  * Guest-physical layout (fixed, so tests and guests can rely on it):
  *
- *   0x00000000 - 0x00007fff  untouched (real-mode IVT and BDA, free RAM)
+ *   0x00000000 - 0x00007fff  free RAM, not written by the loader (the
+ *                            image may be loaded here, rarely useful)
  *   0x00008000 - 0x0000afff  MB_INFO_AREA: written by the loader, refused
  *                            to the image and the modules
  *       0x8000  struct multiboot_info (spec 3.3), EBX points here
@@ -32,6 +34,10 @@
  * [0x9fc00, 0x100000) reserved, [0x100000, size) available. Like GRUB,
  * the info area sits inside available RAM: the spec (3.3) leaves it to
  * the OS not to overwrite the structures before it is done with them.
+ * mem_lower is 639 (KiB below 0x9fc00), consistent with that map.
+ *
+ * The loader writes the image, the modules and MB_INFO_AREA only: guest
+ * RAM must come zeroed from the caller (it may hold another VM's data).
  */
 #ifndef STRATA_VMX_LOADER_MULTIBOOT_H
 #define STRATA_VMX_LOADER_MULTIBOOT_H
@@ -129,8 +135,8 @@ struct mb_module {
  * mode, paging off, EAX = MB_BOOTLOADER_MAGIC, EBX = MB_INFO_ADDR, CS a
  * flat 32-bit read/execute segment, DS/ES/FS/GS/SS flat 32-bit read/write,
  * A20 enabled (nothing to do: a VM has no A20 gate unless a device model
- * adds one), EFLAGS.VM = 0 and IF = 0. ESP is undefined by the spec: the
- * OS sets its own stack; we start it at 0. Other general registers are 0.
+ * adds one), EFLAGS.VM = 0 and IF = 0. ESP is undefined by the spec (the OS
+ * sets up its own stack), so is every other register: 0 is a fine start.
  */
 struct mb_entry {
 	uint32_t eip;          /* the kernel's entry, a physical address */
