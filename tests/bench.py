@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Strata's benchmarks: figures only, nothing here asserts on time.
 
-Usage: tests/bench.py [--skip-bochs] [--skip-qemu]
+Usage: tests/bench.py [--skip-bochs] [--skip-vm] [--skip-qemu]
 
 Prints one line per figure, stable for scripts:
 
@@ -14,20 +14,42 @@ Prints one line per figure, stable for scripts:
    The kernel prints "strata: boot took N tsc ticks from kernel entry"; with
    sync=none Bochs's TSC advances one tick per instruction, so N counts the
    boot CPU's instructions (HLT skips ahead, so idle waits count as ticks).
-3. QEMU + OVMF (TCG) wall time from process start to "strata: ready" on
+3. VM figures under Bochs with ONE CPU and clock sync=none, where the TSC
+   advances one tick per instruction on the only CPU (two CPUs make it
+   coarse: tests/guests/README.md), each run twice to show repeatability:
+   - exit round trips measured by the guest: rdtsc.elf's BENCH lines, the
+     minimum over 1000 rounds of RDTSC-to-RDTSC around one CPUID (leaf 0),
+     one OUT to the UART (scratch register) and one VMCALL (unknown number).
+     Each includes the probe's own few guest instructions (empty_ticks).
+   - instructions from VM start to the guest's first instruction: a 42-byte
+     multiboot kernel (a.out-kludge header, built here) whose first
+     instruction is RDTSC and whose second act writes the TSC's low 32 bits
+     to the exit port, so Strata logs "exited code=TSC". The kernel logs
+     "strata: vm NAME start tsc=T setup_ticks=S hypervisor_bytes=B" with T
+     read on entry to vmm_start(); the figure is (code - T) mod 2^32.
+   - hypervisor memory per VM: B from the same line, the free memory
+     (kmem_free_bytes()) before vmm_start() minus after, minus guest RAM:
+     EPT tables, the VMCS page, page tables of the hypervisor's loading
+     window. Plus the static per-VM-slot state (struct vm with its console
+     ring, the VT-x per-VM and per-vCPU structs), reserved in .bss for all
+     VM_MAX slots at build time, read from the kernel's symbol table.
+4. QEMU + OVMF (TCG) wall time from process start to "strata: ready" on
    serial, 1 and 4 CPUs, median of 3 runs. Wall time on this machine only:
    it moves with host load.
 
 Media are built as tests/run_tests.py builds them, with
-tests/configs/boot.conf (exit_when_idle = yes: every run ends by itself).
-Logs stay in build/test-runs/bench-*/. Exit status is 1 if a figure could
-not be taken (a run did not reach ready), never because of its value.
+tests/configs/boot.conf (exit_when_idle = yes: every run ends by itself);
+the VM runs use configs written to build/bench/. Logs stay in
+build/test-runs/bench-*/. Exit status is 1 if a figure could not be taken
+(a run did not reach ready, a line was missing), never because of its value.
 """
 import argparse
 import os
 import re
+import shutil
 import statistics
 import struct
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -129,6 +151,249 @@ def bench_bochs(iso):
                  "ready; run 2: %d, %s" % (runs[1], same))
 
 
+# --- VM figures (Bochs, 1 CPU) ------------------------------------------
+
+BENCH_DIR = os.path.join(run_tests.BUILD, "bench")
+VM_START = re.compile(r"^strata: vm (\S+) start tsc=(\d+) setup_ticks=(\d+) "
+                      r"hypervisor_bytes=(\d+)$")
+VM_EXITED = re.compile(r"^strata: vm (\S+) exited code=(\d+)$")
+GUEST_BENCH = re.compile(r"^BENCH (\w+)=(\d+)$")
+
+# The reference points of issue 3 and the bench brief, printed as context.
+CPUID_MINIMAL_HANDLER = 92
+CPUID_TARGET = 120
+KVM_CPUID = "958"
+KVM_PORT_WRITE_USER = "2,959"
+# TESTING.md: Bochs paces COM1 at about this many instructions per character.
+SERIAL_TICKS_PER_CHAR = 4300
+
+RDTSC_CONF = """\
+# Written by tests/bench.py: exit path lengths (rdtsc.elf), and the
+# hypervisor memory of an 8 MiB and a 64 MiB VM.
+[host]
+log_level = info
+exit_when_idle = yes
+
+[vm rdtsc]
+memory = 8M
+cpus = 0
+kernel = guests/rdtsc.elf
+
+[vm big]
+memory = 64M
+cpus = 0
+kernel = guests/entry.bin
+"""
+
+ENTRY_CONF = """\
+# Written by tests/bench.py: VM start to the guest's first instruction. One
+# VM only, so nothing else is created between its start and its entry.
+[host]
+log_level = info
+exit_when_idle = yes
+
+[vm entry]
+memory = 8M
+cpus = 0
+kernel = guests/entry.bin
+"""
+
+
+def entry_image():
+    """A multiboot kernel whose first instruction is RDTSC.
+
+    Multiboot 0.6.96 section 3.1.3: with flags bit 16 the header's address
+    fields place the file at load_addr and name the entry, so no ELF is
+    needed and nothing runs before the RDTSC. Strata enters it in 32-bit
+    protected mode (EAX = magic, EBX = info); it reports the TSC's low 32
+    bits through the exit port (STRATA_EXIT_PORT, a 32-bit OUT).
+    """
+    magic, flags, base = 0x1BADB002, 0x00010000, 0x100000
+    header = struct.pack("<8I", magic, flags, (-(magic + flags)) & 0xFFFFFFFF,
+                         base,          # header_addr: the header is the file's first byte
+                         base,          # load_addr
+                         0,             # load_end_addr: the whole file
+                         0,             # bss_end_addr: no bss
+                         base + 32)     # entry_addr: right after this header
+    code = bytes([
+        0x0F, 0x31,                     # rdtsc              the guest's first instruction
+        0xBA, 0xF4, 0x00, 0x00, 0x00,   # mov  $0xf4, %edx   STRATA_EXIT_PORT
+        0xEF,                           # out  %eax, (%dx)   exit code = TSC[31:0]
+        0xF4,                           # 1: hlt             (the VM is stopped by now)
+        0xEB, 0xFD,                     # jmp  1b
+    ])
+    return header + code
+
+
+def build_vm_media(name, conf_text, guests, extra):
+    """build_media() with a generated config and guest files.
+
+    guests are copied from build/guests/ as usual; extra maps file names
+    to bytes written beside them in build/bench/guests/.
+    """
+    gdir = os.path.join(BENCH_DIR, "guests")
+    os.makedirs(gdir, exist_ok=True)
+    for g in guests:
+        shutil.copy(os.path.join(run_tests.GUESTS, g), os.path.join(gdir, g))
+    for g, data in extra.items():
+        with open(os.path.join(gdir, g), "wb") as f:
+            f.write(data)
+    conf = os.path.join(BENCH_DIR, name + ".conf")
+    with open(conf, "w") as f:
+        f.write(conf_text)
+    saved = run_tests.GUESTS
+    run_tests.GUESTS = gdir  # build_media copies the named guests from here
+    try:
+        return run_tests.build_media(name, conf, list(guests) + list(extra))
+    finally:
+        run_tests.GUESTS = saved
+
+
+def vm_run(iso, run, stop_vm):
+    """One 1-CPU Bochs run; (lines, None) or (None, why)."""
+    r = emu.run_bochs(run, iso=iso, cpus=1, timeout=300)
+    if any(re.match(r"^strata: vm %s (exited|stopped)" % re.escape(stop_vm), l)
+           for l in r.lines):
+        return r.lines, None
+    why = "timed out" if r.timed_out else "exit %s" % r.returncode
+    return None, "vm %s did not end, %s; logs: build/test-runs/%s/" % (stop_vm, why, run)
+
+
+def start_line(lines, vm):
+    for line in lines:
+        m = VM_START.match(line)
+        if m and m.group(1) == vm:
+            return int(m.group(2)), int(m.group(3)), int(m.group(4))
+    return None
+
+
+def repeat_note(values):
+    a, b = values
+    return "run 2: %s, %s" % (b, "equal" if a == b else "NOT equal, differ by %d" % abs(a - b))
+
+
+def bench_vm_exits():
+    _, iso = build_vm_media("bench-vm-rdtsc", RDTSC_CONF, ["rdtsc.elf"],
+                            {"entry.bin": entry_image()})
+    runs = []
+    for attempt in (1, 2):
+        run = "bench-vm-rdtsc-%d" % attempt
+        lines, why = vm_run(iso, run, "rdtsc")
+        if lines is None:
+            for n in ("vm.cpuid_exit", "vm.out_exit", "vm.vmcall_exit",
+                      "vm.hypervisor_memory.8mib", "vm.hypervisor_memory.64mib"):
+                missing(n, why)
+            return
+        figures = {}
+        for line in run_tests.vm_lines(lines, "rdtsc"):
+            m = GUEST_BENCH.match(line)
+            if m:
+                figures[m.group(1)] = int(m.group(2))
+        for vm in ("rdtsc", "big"):
+            s = start_line(lines, vm)
+            if s:
+                figures["hv_bytes_" + vm] = s[2]
+        figures["log"] = "build/test-runs/%s/" % run
+        runs.append(figures)
+
+    where = ("guest RDTSC-to-RDTSC, min of 1000, Bochs 1 CPU sync=none: 1 tick = 1 "
+             "instruction, hypervisor exit path included")
+
+    def exit_figure(name, key, what, reference):
+        vals = [f.get(key) for f in runs]
+        if None in vals:
+            missing(name, "no 'BENCH %s=' line from rdtsc.elf; logs: %s" % (key, runs[0]["log"]))
+            return
+        empty = runs[0].get("empty_ticks", 0)
+        emit(name, vals[0], "ticks", "%s; %s; %s; net of the probe's own %d (empty_ticks): %d; "
+             "%s" % (what, where, repeat_note(vals), empty, vals[0] - empty, reference))
+
+    exit_figure("vm.cpuid_exit", "cpuid_ticks", "CPUID leaf 0 exit round trip",
+                "reference: minimal handler %d, target <= %d; KVM %s (hardware cycles, "
+                "another unit)" % (CPUID_MINIMAL_HANDLER, CPUID_TARGET, KVM_CPUID))
+    exit_figure("vm.out_exit", "out_ticks", "OUT of one byte to the UART scratch register "
+                "(device model in the hypervisor)",
+                "reference: KVM port write handled in user space %s (hardware cycles, "
+                "another unit)" % KVM_PORT_WRITE_USER)
+    exit_figure("vm.vmcall_exit", "vmcall_ticks", "VMCALL with an unknown number "
+                "(returns an error code)", "no reference figure")
+
+    for vm, mib in (("rdtsc", 8), ("big", 64)):
+        name = "vm.hypervisor_memory.%dmib" % mib
+        vals = [f.get("hv_bytes_" + vm) for f in runs]
+        if None in vals:
+            missing(name, "no 'strata: vm %s start' line; logs: %s" % (vm, runs[0]["log"]))
+            continue
+        emit(name, vals[0], "bytes",
+             "%d MiB 1-vCPU VM: kmem free before vmm_start() minus after, minus guest RAM "
+             "(EPT tables, VMCS page, page tables of the loading window); %s"
+             % (mib, repeat_note(vals)))
+
+
+def bench_vm_entry():
+    _, iso = build_vm_media("bench-vm-entry", ENTRY_CONF, [], {"entry.bin": entry_image()})
+    totals, setups, logged = [], [], None
+    for attempt in (1, 2):
+        run = "bench-vm-entry-%d" % attempt
+        lines, why = vm_run(iso, run, "entry")
+        start = start_line(lines, "entry") if lines else None
+        code = None
+        for line in lines or []:
+            m = VM_EXITED.match(line)
+            if m and m.group(1) == "entry":
+                code = int(m.group(2))
+        if start is None or code is None:
+            missing("vm.start_to_first_instruction",
+                    why or "no start or exited line for vm entry; logs: build/test-runs/%s/"
+                    % run)
+            return
+        totals.append((code - start[0]) % (1 << 32))
+        setups.append(start[1])
+        if logged is None:
+            # Host log lines printed between vmm_start() and the guest's entry.
+            i = next(i for i, l in enumerate(lines) if VM_START.match(l))
+            j = next((j for j, l in enumerate(lines) if l == "strata: ready"), i)
+            logged = sum(len(l) + 2 for l in lines[i:j + 1])  # with CR LF
+    emit("vm.start_to_first_instruction", totals[0], "instructions",
+         "Bochs 1 CPU sync=none, 8 MiB VM of a 42-byte multiboot image: TSC at the guest's "
+         "first instruction (RDTSC) minus TSC on entry to vmm_start(); includes creating the "
+         "VM (vm.create below), the boot CPU finishing boot with ~%d characters of host log "
+         "(COM1 is polled; Bochs paces it at ~%d instructions per character, ~%d in all), "
+         "the scheduler's first pick, VMCS setup (done at the first run) and VMLAUNCH; %s"
+         % (logged, SERIAL_TICKS_PER_CHAR, logged * SERIAL_TICKS_PER_CHAR,
+            repeat_note(totals)))
+    emit("vm.create", setups[0], "instructions",
+         "vmm_start() alone (setup_ticks of the same VM): slot, guest RAM frames and their "
+         "hypervisor mapping, image load and multiboot info, devices, EPT build, VMCS page; "
+         "%s" % repeat_note(setups))
+
+
+def bench_vm_static():
+    """Per-slot .bss of the VM tables: nm -S on the kernel, VM_MAX from kernel/vm.h."""
+    name = "vm.static_per_slot"
+    tables = ("vm_table", "vm_arch_store", "vcpu_arch_store")
+    try:
+        out = subprocess.run(["nm", "-S", run_tests.KERNEL], capture_output=True, text=True,
+                             check=True).stdout
+        with open("kernel/vm.h") as f:
+            vm_max = int(re.search(r"^#define VM_MAX\s+(\d+)", f.read(), re.M).group(1))
+    except (OSError, subprocess.CalledProcessError, AttributeError) as e:
+        missing(name, "cannot read the symbol table or VM_MAX: %s" % e)
+        return
+    sizes = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[3] in tables:
+            sizes[parts[3]] = int(parts[1], 16)
+    if set(sizes) != set(tables):
+        missing(name, "symbols not found in %s: %s" % (
+            run_tests.KERNEL, " ".join(t for t in tables if t not in sizes)))
+        return
+    emit(name, sum(sizes.values()) // vm_max, "bytes",
+         "static, reserved in .bss for all %d slots at build time: %s, divided by VM_MAX"
+         % (vm_max, " + ".join("%s %d" % (t, sizes[t]) for t in tables)))
+
+
 def bench_qemu(esp):
     for cpus in (1, 4):
         name = "qemu_ovmf.wall_to_ready.%dcpu" % cpus
@@ -150,7 +415,8 @@ def bench_qemu(esp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--skip-bochs", action="store_true")
+    ap.add_argument("--skip-bochs", action="store_true", help="no Bochs runs at all")
+    ap.add_argument("--skip-vm", action="store_true", help="no VM figures")
     ap.add_argument("--skip-qemu", action="store_true")
     args = ap.parse_args()
 
@@ -158,6 +424,11 @@ def main():
     esp, iso = run_tests.build_media("bench", CONFIG)
     if not args.skip_bochs:
         bench_bochs(iso)
+    if not args.skip_bochs and not args.skip_vm:
+        bench_vm_exits()
+        bench_vm_entry()
+    if not args.skip_vm:
+        bench_vm_static()
     if not args.skip_qemu:
         bench_qemu(esp)
     if problems:

@@ -274,11 +274,13 @@ def t_vm_sharing():
 
 
 def t_vm_refused():
-    _, iso = build_media("vm-refused", "tests/configs/vm/refused.conf", ["cpuid.elf"],
-                         check_config=False)
+    _, iso = build_media("vm-refused", "tests/configs/vm/refused.conf",
+                         ["cpuid.elf", "hello.bin"], check_config=False)
     r = emu.run_bochs("vm-refused", iso=iso, cpus=2, timeout=600)
     check_boot(r, boot="multiboot2", cpus=(2, 2), vmx=True)
     lines = r.lines
+    expect_end(lines, "bad-value", r'strata: vm bad-value refused: line \d+: memory: .*"lots".*')
+    expect_end(lines, "bad-image", r"strata: vm bad-image refused: kernel: .*")
     expect_end(lines, "too-big", r"strata: vm too-big refused: memory: needs .*")
     expect_end(lines, "no-cpu", r"strata: vm no-cpu refused: cpus: cpu 7 .*")
     expect_end(lines, "no-image", r"strata: vm no-image refused: kernel: .*not on the boot media.*")

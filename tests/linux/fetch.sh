@@ -6,9 +6,10 @@
 # Leaves in OUTDIR:
 #   vmlinuz          the bzImage of linux-image-amd64's kernel package
 #   busybox          the static busybox of busybox-static
+#   config           that kernel's build configuration (boot/config-*)
 #   kernel.txt       "<package> <version> <uname -r>" of that kernel
 #   busybox.txt      "busybox-static <version>"
-#   debs/            the downloaded .deb files
+# The .deb files are downloaded into a temporary folder and not kept.
 # Nothing is fetched again while vmlinuz and busybox are there and pass the
 # checks below; delete them (or the whole OUTDIR) to refetch. Nothing of it
 # is ever committed.
@@ -19,7 +20,7 @@
 set -eu
 
 out=${1:-build/linux}
-mkdir -p "$out/debs"
+mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
 die() { echo "fetch: $*" >&2; exit 1; }
@@ -51,12 +52,17 @@ if check_kernel "$out/vmlinuz" && check_busybox "$out/busybox"; then
 	exit 0
 fi
 
-# download PKG: apt-get download into debs/, updating the lists only if needed.
+# download PKG: apt-get download into $tmp, updating the lists only if needed.
+# As root apt cannot hand the download to its sandbox user: say so once, quietly.
+apt_opts=""
+[ "$(id -u)" -ne 0 ] || apt_opts="-o APT::Sandbox::User=root"
 download() {
-	(cd "$out/debs" && apt-get download -q "$1") && return 0
+	# shellcheck disable=SC2086
+	(cd "$tmp" && apt-get download -q $apt_opts "$1") && return 0
 	echo "fetch: download of $1 failed; running apt-get update" >&2
 	apt-get update -q >/dev/null || apt-get update
-	(cd "$out/debs" && apt-get download -q "$1")
+	# shellcheck disable=SC2086
+	(cd "$tmp" && apt-get download -q $apt_opts "$1")
 }
 
 # candidate_dep META: the package META's candidate version depends on.
@@ -81,16 +87,17 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # --- kernel ---------------------------------------------------------------
 if ! check_kernel "$out/vmlinuz"; then
-	rm -f "$out"/debs/"${pkg}"_*.deb
 	download "$pkg" || die "cannot download $pkg"
-	deb=$(ls "$out"/debs/"${pkg}"_*.deb | head -n 1)
+	deb=$(ls "$tmp"/"${pkg}"_*.deb | head -n 1)
 	# Only boot/ is needed: skip the ~400 MB of modules dpkg-deb -x would write.
-	dpkg-deb --fsys-tarfile "$deb" | (cd "$tmp" && tar -xf - --wildcards './boot/vmlinuz-*') ||
+	dpkg-deb --fsys-tarfile "$deb" |
+		(cd "$tmp" && tar -xf - --wildcards './boot/vmlinuz-*' './boot/config-*') ||
 		die "no boot/vmlinuz-* in $deb"
 	set -- "$tmp"/boot/vmlinuz-*
 	[ $# -eq 1 ] && [ -f "$1" ] || die "expected one boot/vmlinuz-* in $deb"
 	release=${1##*/vmlinuz-}
 	check_kernel "$1" || die "$1 is not a sane bzImage"
+	cp "$tmp/boot/config-$release" "$out/config"
 	cp "$1" "$out/vmlinuz.tmp" && mv "$out/vmlinuz.tmp" "$out/vmlinuz"
 	version=$(dpkg-deb -f "$deb" Version)
 	echo "$pkg $version $release" >"$out/kernel.txt"
@@ -99,9 +106,8 @@ fi
 
 # --- busybox --------------------------------------------------------------
 if ! check_busybox "$out/busybox"; then
-	rm -f "$out"/debs/busybox-static_*.deb
 	download busybox-static || die "cannot download busybox-static"
-	deb=$(ls "$out"/debs/busybox-static_*.deb | head -n 1)
+	deb=$(ls "$tmp"/busybox-static_*.deb | head -n 1)
 	dpkg-deb -x "$deb" "$tmp/bb"
 	check_busybox "$tmp/bb/bin/busybox" || die "bin/busybox of $deb is not a sane static busybox"
 	cp "$tmp/bb/bin/busybox" "$out/busybox.tmp" && mv "$out/busybox.tmp" "$out/busybox"
