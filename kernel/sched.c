@@ -68,6 +68,27 @@ static void reap(struct runqueue *rq)
 	}
 }
 
+/*
+ * Halted vCPUs whose device timers are due wake up here. Returns the TSC
+ * of the earliest timer still ahead (UINT64_MAX: none).
+ */
+static uint64_t wake_halted(struct runqueue *rq)
+{
+	uint64_t now = cpu_rdtsc(), earliest = UINT64_MAX;
+
+	spin_lock(&rq->lock);
+	for (struct vcpu *v = rq->head; v; v = v->next_on_cpu) {
+		uint64_t next;
+
+		if (v->state != VCPU_HALTED || v->vm->state != VM_RUNNING)
+			continue;
+		if (!vcpu_arch_wake_check(v, now, &next))
+			earliest = MIN(earliest, next);
+	}
+	spin_unlock(&rq->lock);
+	return earliest;
+}
+
 /* Round robin: the first runnable vCPU after the one that ran last. */
 static struct vcpu *pick(struct runqueue *rq)
 {
@@ -97,13 +118,21 @@ void sched_run(void (*housekeeping)(void))
 	uint64_t slice = tsc_hz() / (1000 / SCHED_SLICE_MS);
 
 	for (;;) {
+		uint64_t wake;
 		struct vcpu *v;
 
 		reap(rq);
 		if (housekeeping)
 			housekeeping();
+		wake = wake_halted(rq);
 		v = pick(rq);
 		if (!v) {
+			/* Sleep until an IPI, or the next guest timer; the boot CPU also
+			 * wakes every slice for its housekeeping. */
+			if (housekeeping)
+				wake = MIN(wake, cpu_rdtsc() + slice);
+			if (wake != UINT64_MAX)
+				lapic_timer_oneshot_at(VECTOR_LAPIC_TIMER, wake);
 			cpu_wait_for_interrupt();
 			continue;
 		}
@@ -111,7 +140,7 @@ void sched_run(void (*housekeeping)(void))
 		case VCPU_RUN_PREEMPTED:
 			break;
 		case VCPU_RUN_HALTED:
-			v->state = VCPU_HALTED;
+			/* The vCPU set its own state (halted, or waiting for SIPI). */
 			break;
 		case VCPU_RUN_STOPPED:
 			vmm_stop(v->vm, NULL);

@@ -16,7 +16,12 @@
 #include "kernel/lib/ring.h"
 #include "kernel/spinlock.h"
 #include "vmx/dev/vexit.h"
+#include "vmx/dev/vioapic.h"
 #include "vmx/dev/viobus.h"
+#include "vmx/dev/vlapic.h"
+#include "vmx/dev/vpic.h"
+#include "vmx/dev/vpit.h"
+#include "vmx/dev/vrtc.h"
 #include "vmx/dev/vuart.h"
 
 #define VM_MAX           16
@@ -48,6 +53,7 @@ enum vcpu_mode {
 
 struct vcpu_boot_state {
 	enum vcpu_mode mode;
+	uint16_t cs_selector; /* real mode: CS (base = selector << 4) */
 	uint64_t rip, rsp, rax, rbx, rdx;
 	uint64_t gdtr_base; /* protected mode: the GDT the loader built */
 	uint16_t gdtr_limit;
@@ -58,6 +64,10 @@ struct vmx_vm;
 
 struct vcpu {
 	struct vm *vm;
+	struct vlapic lapic;
+	volatile bool nmi_pending;
+	volatile bool irq_check; /* devices changed: look for an interrupt before entering */
+	volatile bool init_pending; /* INIT received: reset, then wait for SIPI */
 	uint32_t id;              /* 0 = boot vCPU */
 	uint32_t cpu;             /* physical CPU index it is pinned to */
 	volatile uint32_t state;  /* enum vcpu_state */
@@ -91,10 +101,18 @@ struct vm {
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	volatile uint32_t vcpus_live; /* vCPUs not yet VCPU_DONE */
 
-	/* Devices. */
+	/* Devices (vmx/vplatform.c wires them; one lock serialises them all). */
+	struct spinlock dev_lock;
 	struct viobus iobus;
 	struct vuart uart;
 	struct vexit exitdev;
+	struct vpic pic;
+	struct vpit pit;
+	struct vrtc rtc;
+	struct vioapic ioapic;
+	bool uart_irq;        /* the UART's interrupt line as last routed */
+	uint16_t pm1_sts, pm1_en, pm1_cnt;
+	uint64_t clock_base;  /* TSC when the VM started: its clocks count from here */
 
 	/* Serial output: a replay ring and the line being assembled for the log. */
 	struct ring console;

@@ -31,6 +31,13 @@ void vcpu_arch_destroy(struct vcpu *vcpu);
  */
 enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu, uint64_t slice_end);
 
+/*
+ * A halted vCPU: fire its device timers due at `now` and say whether it
+ * has an interrupt to take (then it is made runnable). *next gets the TSC
+ * of its next timer event (UINT64_MAX: none). Any CPU.
+ */
+bool vcpu_arch_wake_check(struct vcpu *vcpu, uint64_t now, uint64_t *next);
+
 /* The VMX exit reason's name for counters and reports ("CPUID"...), or NULL. */
 const char *vm_arch_exit_name(unsigned reason);
 

@@ -19,6 +19,7 @@
 #include "kernel/vmm.h"
 #include "vmx/loader/flat.h"
 #include "vmx/loader/multiboot.h"
+#include "vmx/vplatform.h"
 
 #define CHUNK_SIZE PAGE_SIZE_2M
 #define COM1_BASE  0x3f8
@@ -109,6 +110,8 @@ static int attach_devices(struct vm *vm)
 	err = vuart_attach(&vm->iobus, &vm->uart, COM1_BASE);
 	if (!err)
 		err = vexit_attach(&vm->iobus, &vm->exitdev, VEXIT_DEFAULT_BASE);
+	if (!err)
+		err = vplat_init(vm);
 	return err;
 }
 

@@ -21,12 +21,13 @@ Prints one line per figure, stable for scripts:
      minimum over 1000 rounds of RDTSC-to-RDTSC around one CPUID (leaf 0),
      one OUT to the UART (scratch register) and one VMCALL (unknown number).
      Each includes the probe's own few guest instructions (empty_ticks).
-   - instructions from VM start to the guest's first instruction: a 42-byte
+   - instructions from VM start to the guest's first instruction: a 43-byte
      multiboot kernel (a.out-kludge header, built here) whose first
      instruction is RDTSC and whose second act writes the TSC's low 32 bits
      to the exit port, so Strata logs "exited code=TSC". The kernel logs
      "strata: vm NAME start tsc=T setup_ticks=S hypervisor_bytes=B" with T
      read on entry to vmm_start(); the figure is (code - T) mod 2^32.
+     S, vmm_start()'s own part, is printed as vm.create, also for 64 MiB.
    - hypervisor memory per VM: B from the same line, the free memory
      (kmem_free_bytes()) before vmm_start() minus after, minus guest RAM:
      EPT tables, the VMCS page, page tables of the hypervisor's loading
@@ -283,7 +284,7 @@ def bench_vm_exits():
             for n in ("vm.cpuid_exit", "vm.out_exit", "vm.vmcall_exit",
                       "vm.hypervisor_memory.8mib", "vm.hypervisor_memory.64mib"):
                 missing(n, why)
-            return
+            return None
         figures = {}
         for line in run_tests.vm_lines(lines, "rdtsc"):
             m = GUEST_BENCH.match(line)
@@ -292,6 +293,7 @@ def bench_vm_exits():
         for vm in ("rdtsc", "big"):
             s = start_line(lines, vm)
             if s:
+                figures["setup_" + vm] = s[1]
                 figures["hv_bytes_" + vm] = s[2]
         figures["log"] = "build/test-runs/%s/" % run
         runs.append(figures)
@@ -328,9 +330,12 @@ def bench_vm_exits():
              "%d MiB 1-vCPU VM: kmem free before vmm_start() minus after, minus guest RAM "
              "(EPT tables, VMCS page, page tables of the loading window); %s"
              % (mib, repeat_note(vals)))
+    big = [f.get("setup_big") for f in runs]
+    return None if None in big else big
 
 
-def bench_vm_entry():
+def bench_vm_entry(big_setups):
+    """big_setups: setup_ticks of the 64 MiB VM of the rdtsc runs, or None."""
     _, iso = build_vm_media("bench-vm-entry", ENTRY_CONF, [], {"entry.bin": entry_image()})
     totals, setups, logged = [], [], None
     for attempt in (1, 2):
@@ -355,17 +360,25 @@ def bench_vm_entry():
             j = next((j for j, l in enumerate(lines) if l == "strata: ready"), i)
             logged = sum(len(l) + 2 for l in lines[i:j + 1])  # with CR LF
     emit("vm.start_to_first_instruction", totals[0], "instructions",
-         "Bochs 1 CPU sync=none, 8 MiB VM of a 42-byte multiboot image: TSC at the guest's "
-         "first instruction (RDTSC) minus TSC on entry to vmm_start(); includes creating the "
-         "VM (vm.create below), the boot CPU finishing boot with ~%d characters of host log "
-         "(COM1 is polled; Bochs paces it at ~%d instructions per character, ~%d in all), "
-         "the scheduler's first pick, VMCS setup (done at the first run) and VMLAUNCH; %s"
-         % (logged, SERIAL_TICKS_PER_CHAR, logged * SERIAL_TICKS_PER_CHAR,
-            repeat_note(totals)))
-    emit("vm.create", setups[0], "instructions",
-         "vmm_start() alone (setup_ticks of the same VM): slot, guest RAM frames and their "
-         "hypervisor mapping, image load and multiboot info, devices, EPT build, VMCS page; "
-         "%s" % repeat_note(setups))
+         "Bochs 1 CPU sync=none, 8 MiB 1-vCPU VM of a %d-byte multiboot image, the only VM: "
+         "TSC at the guest's first instruction (RDTSC) minus TSC on entry to vmm_start(); "
+         "%d of it is vm.create.8mib, the other %d mostly the boot CPU writing ~%d characters "
+         "of host log to polled COM1 (Bochs paces it at roughly %d instructions per "
+         "character) before its scheduler runs, then the first pick, VMCS setup (done at "
+         "the first run) and VMLAUNCH; %s"
+         % (len(entry_image()), setups[0], totals[0] - setups[0], logged,
+            SERIAL_TICKS_PER_CHAR, repeat_note(totals)))
+    what = ("vmm_start() alone (its setup_ticks): slot, guest RAM frames (zeroed by the "
+            "allocator) and their hypervisor mapping, image load and multiboot info, devices, "
+            "EPT build, VMCS page")
+    emit("vm.create.8mib", setups[0], "instructions",
+         "%s; 8 MiB VM of vm.start_to_first_instruction; %s" % (what, repeat_note(setups)))
+    if big_setups:
+        emit("vm.create.64mib", big_setups[0], "instructions",
+             "the same for the 64 MiB VM of the exit runs (grows with RAM: zeroing); %s"
+             % repeat_note(big_setups))
+    else:
+        missing("vm.create.64mib", "no setup_ticks for vm big (see the exit runs above)")
 
 
 def bench_vm_static():
@@ -425,8 +438,8 @@ def main():
     if not args.skip_bochs:
         bench_bochs(iso)
     if not args.skip_bochs and not args.skip_vm:
-        bench_vm_exits()
-        bench_vm_entry()
+        big_setups = bench_vm_exits()
+        bench_vm_entry(big_setups)
     if not args.skip_vm:
         bench_vm_static()
     if not args.skip_qemu:

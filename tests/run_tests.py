@@ -225,7 +225,7 @@ def expect_end(lines, vm, pattern):
 
 
 ALL_GUESTS = ["cpuid.elf", "portio.elf", "msr.elf", "rdtsc.elf", "vmxon.elf", "memory.elf",
-              "hlt.elf", "spin.elf", "triple.elf", "hello.bin"]
+              "hlt.elf", "spin.elf", "triple.elf", "hello.bin", "strio.elf"]
 
 
 def t_vm_guests():
@@ -233,7 +233,7 @@ def t_vm_guests():
     r = emu.run_bochs("vm-guests", iso=iso, cpus=2, timeout=600)
     check_boot(r, boot="multiboot2", cpus=(2, 2), vmx=True)
     lines = r.lines
-    for vm in ["cpuid", "portio", "msr", "rdtsc", "vmxon"]:
+    for vm in ["cpuid", "portio", "msr", "rdtsc", "vmxon", "strio"]:
         expect_guest_passed(lines, vm)
         expect_end(lines, vm, r"strata: vm %s exited code=0" % vm)
     if "PASS flat" not in vm_lines(lines, "flat"):

@@ -36,6 +36,6 @@ run-qemu: esp
 check: | $(DEPS_STAMP)
 	scripts/check.sh
 
-# make bench: figures only; nothing here asserts on time.
-bench: all $(CONFFILES_TOOL)
+# make bench: figures only; nothing here asserts on time (tests/bench.py).
+bench: all $(CONFFILES_TOOL) $(GUEST_OUT)/rdtsc.elf
 	python3 tests/bench.py

@@ -5,15 +5,15 @@
 #include "vmx/gpt.h"
 
 /* Control-register bits the walk depends on (SDM Vol. 3A 2.5, 2.2.1). */
-#define CR0_WP    (1ULL << 16)
-#define CR0_PG    (1ULL << 31)
-#define CR4_PSE   (1ULL << 4)
-#define CR4_PAE   (1ULL << 5)
-#define CR4_LA57  (1ULL << 12)
-#define CR4_SMEP  (1ULL << 20)
-#define CR4_SMAP  (1ULL << 21)
-#define EFER_LMA  (1ULL << 10)
-#define EFER_NXE  (1ULL << 11)
+#define CR0_WP   (1ULL << 16)
+#define CR0_PG   (1ULL << 31)
+#define CR4_PSE  (1ULL << 4)
+#define CR4_PAE  (1ULL << 5)
+#define CR4_LA57 (1ULL << 12)
+#define CR4_SMEP (1ULL << 20)
+#define CR4_SMAP (1ULL << 21)
+#define EFER_LMA (1ULL << 10)
+#define EFER_NXE (1ULL << 11)
 
 #define BITS(hi, lo) ((~0ULL >> (63 - (hi))) & ~((1ULL << (lo)) - 1))
 
@@ -23,11 +23,11 @@
 struct walk_state {
 	gpa_t entry_gpa[5];
 	uint64_t entry[5];
-	unsigned count;     /* entries used, top level first */
+	unsigned count; /* entries used, top level first */
 	unsigned entry_size;
-	bool user;          /* U/S = 1 at every level: a user-mode address */
-	bool writable;      /* R/W = 1 at every level */
-	bool nx;            /* XD = 1 at some level (with EFER.NXE) */
+	bool user;     /* U/S = 1 at every level: a user-mode address */
+	bool writable; /* R/W = 1 at every level */
+	bool nx;       /* XD = 1 at some level (with EFER.NXE) */
 	gpa_t gpa;
 	uint64_t page_size;
 };
@@ -92,8 +92,8 @@ static enum gpt_status page_fault(const struct gpt_cpu *cpu, unsigned access, ui
 	return GPT_PAGE_FAULT;
 }
 
-static bool read_entry(const struct gpt_mem_ops *ops, void *ctx, struct walk_state *ws,
-		       gpa_t gpa, uint64_t *e, struct gpt_walk *walk)
+static bool read_entry(const struct gpt_mem_ops *ops, void *ctx, struct walk_state *ws, gpa_t gpa,
+		       uint64_t *e, struct gpt_walk *walk)
 {
 	if (!ops->read(ctx, gpa, ws->entry_size, e)) {
 		walk->bad_gpa = gpa;
@@ -212,7 +212,8 @@ static enum gpt_status walk_long(const struct gpt_cpu *cpu, const struct gpt_mem
 	gpa_t table;
 
 	if (cpu->mode == GPT_MODE_PAE) {
-		enum gpt_status st = pae_pdpte(cpu, ops, ctx, (uint32_t)la, access, ws, walk, &table);
+		enum gpt_status st =
+			pae_pdpte(cpu, ops, ctx, (uint32_t)la, access, ws, walk, &table);
 
 		if (st != GPT_OK)
 			return st;
@@ -232,15 +233,16 @@ static enum gpt_status walk_long(const struct gpt_cpu *cpu, const struct gpt_mem
 		if (!(e & GPT_PTE_P))
 			return page_fault(cpu, access, 0, walk);
 		/* PS at level 3 maps 1 GiB only on CPUs with Page1GB, else it is reserved. */
-		leaf = level == 1 || (level <= 3 && (e & GPT_PTE_PS) &&
-				      (level == 2 || cpu->gb_pages));
+		leaf = level == 1 ||
+		       (level <= 3 && (e & GPT_PTE_PS) && (level == 2 || cpu->gb_pages));
 		if ((e & reserved_bits(cpu, level, leaf)) ||
 		    (level == 3 && !leaf && (e & GPT_PTE_PS)))
 			return page_fault(cpu, access, GPT_PF_P | GPT_PF_RSVD, walk);
 		use_entry(cpu, ws, gpa, e);
 		if (leaf) {
 			ws->page_size = 1ULL << shift;
-			ws->gpa = (e & addr_mask & ~(ws->page_size - 1)) | (la & (ws->page_size - 1));
+			ws->gpa = (e & addr_mask & ~(ws->page_size - 1)) |
+				  (la & (ws->page_size - 1));
 			return GPT_OK;
 		}
 		table = e & addr_mask;
@@ -248,8 +250,7 @@ static enum gpt_status walk_long(const struct gpt_cpu *cpu, const struct gpt_mem
 }
 
 /* Access rights of a translation (4.6), after a walk without faults. */
-static bool access_allowed(const struct gpt_cpu *cpu, const struct walk_state *ws,
-			   unsigned access)
+static bool access_allowed(const struct gpt_cpu *cpu, const struct walk_state *ws, unsigned access)
 {
 	bool user_access = access & GPT_ACCESS_USER;
 

@@ -113,9 +113,8 @@ static bool within_limit(const struct strio_seg *seg, uint64_t off, unsigned siz
 }
 
 /* Segmentation: the element's linear address, or a #GP/#SS. */
-static enum strio_status linear_address(const struct strio_insn *insn,
-					const struct strio_cpu *cpu, uint64_t off, gva_t *la,
-					struct strio_result *res)
+static enum strio_status linear_address(const struct strio_insn *insn, const struct strio_cpu *cpu,
+					uint64_t off, gva_t *la, struct strio_result *res)
 {
 	const struct strio_seg *seg = &insn->seg;
 	uint8_t vector = seg_fault_vector(seg->reg);
@@ -199,9 +198,8 @@ static enum strio_status one_element(const struct strio_insn *insn, const struct
 	return STRIO_DONE;
 }
 
-void strio_run(const struct strio_insn *insn, const struct strio_cpu *cpu,
-	       struct strio_regs *regs, const struct strio_ops *ops, void *ctx, uint32_t budget,
-	       struct strio_result *res)
+void strio_run(const struct strio_insn *insn, const struct strio_cpu *cpu, struct strio_regs *regs,
+	       const struct strio_ops *ops, void *ctx, uint32_t budget, struct strio_result *res)
 {
 	unsigned ab = insn->addr_bytes;
 	uint64_t step = insn->size, count;
@@ -256,8 +254,8 @@ enum strio_status strio_read_linear(const struct strio_cpu *cpu, const struct st
 	*res = (struct strio_result){ .status = STRIO_DONE };
 	if (len == 0)
 		return STRIO_DONE;
-	if (cpu->long64 && (!gpt_canonical(&cpu->paging, la) ||
-			    !gpt_canonical(&cpu->paging, la + len - 1))) {
+	if (cpu->long64 &&
+	    (!gpt_canonical(&cpu->paging, la) || !gpt_canonical(&cpu->paging, la + len - 1))) {
 		res->status = exception(res, STRIO_VECTOR_GP);
 		return res->status;
 	}
@@ -325,10 +323,10 @@ bool strio_decode(const uint8_t *insn, unsigned len, unsigned default_addr_bytes
 			/* No operand bytes follow: the opcode ends the instruction. */
 			if (i != len - 1)
 				return false;
-			/* 0x67 toggles 16/32 bits, or 64 -> 32 in 64-bit mode (SDM Vol. 1 3.6, Table 3-4). */
-			*addr_bytes = !addr_override	   ? default_addr_bytes
-				      : default_addr_bytes == 4 ? 2
-								  : 4;
+			/* 0x67: 16 <-> 32 bits, or 64 -> 32 in 64-bit mode (SDM Vol. 1 3.6, Table 3-4). */
+			*addr_bytes = default_addr_bytes;
+			if (addr_override)
+				*addr_bytes = default_addr_bytes == 4 ? 2 : 4;
 			*seg = b <= 0x6d ? STRIO_SEG_ES : over;
 			return true;
 		default:

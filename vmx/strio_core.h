@@ -71,9 +71,9 @@ struct strio_seg {
 
 /* The instruction, from the exit qualification and instruction information. */
 struct strio_insn {
-	bool in;             /* INS: port to memory; else OUTS */
+	bool in; /* INS: port to memory; else OUTS */
 	bool rep;
-	unsigned size;       /* element size: 1, 2 or 4 bytes */
+	unsigned size; /* element size: 1, 2 or 4 bytes */
 	uint16_t port;
 	unsigned addr_bytes; /* address size: 2, 4 or 8 bytes */
 	struct strio_seg seg;
@@ -135,9 +135,8 @@ struct strio_result {
  * with REP the count is RCX masked to the address size and a zero count
  * moves nothing. Returns the outcome in *res.
  */
-void strio_run(const struct strio_insn *insn, const struct strio_cpu *cpu,
-	       struct strio_regs *regs, const struct strio_ops *ops, void *ctx, uint32_t budget,
-	       struct strio_result *res);
+void strio_run(const struct strio_insn *insn, const struct strio_cpu *cpu, struct strio_regs *regs,
+	       const struct strio_ops *ops, void *ctx, uint32_t budget, struct strio_result *res);
 
 /*
  * Copy `len` bytes at linear address `la` (not segmented: base already

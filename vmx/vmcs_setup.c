@@ -133,7 +133,8 @@ static void setup_guest_state(struct vcpu *vcpu)
 	if (pm)
 		set_segment(GUEST_CS_SELECTOR, 0x08, 0, 0xffffffff, AR_CODE32);
 	else
-		set_segment(GUEST_CS_SELECTOR, 0, 0, 0xffff, AR_CODE16);
+		set_segment(GUEST_CS_SELECTOR, b->cs_selector, (uint64_t)b->cs_selector << 4, 0xffff,
+			    AR_CODE16);
 	for (unsigned i = 0; i < ARRAY_SIZE(data_segs); i++) {
 		if (pm)
 			set_segment(data_segs[i], 0x10, 0, 0xffffffff, AR_DATA32);

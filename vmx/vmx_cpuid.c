@@ -22,6 +22,7 @@
 #define ECX_TM2        (1U << 8)
 #define ECX_PDCM       (1U << 15)
 #define ECX_X2APIC     (1U << 21)
+#define ECX_TSC_DEADLINE (1U << 24)
 #define ECX_XSAVE      (1U << 26)
 #define ECX_OSXSAVE    (1U << 27)
 #define ECX_AVX        (1U << 28)
@@ -49,8 +50,9 @@ enum vmexit_action vmx_handle_cpuid(struct vcpu *vcpu, struct vmx_exit *exit)
 		switch (leaf) {
 		case 1:
 			c.ecx &= ~(ECX_MONITOR | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 | ECX_PDCM |
-				   ECX_X2APIC | ECX_XSAVE | ECX_OSXSAVE | ECX_AVX);
-			c.ecx |= ECX_HYPERVISOR;
+				   ECX_XSAVE | ECX_OSXSAVE | ECX_AVX);
+			/* The virtual local APIC (vmx/dev/vlapic.c) offers both, whatever the host has. */
+			c.ecx |= ECX_HYPERVISOR | ECX_X2APIC | ECX_TSC_DEADLINE;
 			c.edx &= ~(EDX_ACPI | EDX_TM);
 			/* Initial APIC id = vCPU index; logical processor count = vCPUs. */
 			c.ebx = (c.ebx & 0x0000ffff) | (vcpu->id << 24) |

@@ -10,6 +10,8 @@
  *  - CR4.VMXE (VMX is hidden) and CR4.OSXSAVE (XSAVE is not offered).
  * Qualification layout: SDM Vol. 3C 28.2.1, Table 28-3.
  */
+#include <string.h>
+
 #include "kernel/arch/x86/cpu.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx_exit.h"
@@ -37,6 +39,33 @@ static uint64_t reg_value(struct vcpu *vcpu, unsigned gpr)
 	return ((uint64_t *)&vcpu->arch->regs)[gpr];
 }
 
+/*
+ * PAE paging with EPT: VM entry takes the four PDPTEs from the VMCS (SDM
+ * Vol. 3C 26.3.2.4), so when an emulated CR0/CR4 write turns PAE paging on
+ * (outside long mode), load them from the guest's CR3 as the CPU would
+ * (SDM Vol. 3A 4.4.1). Returns false if one has reserved bits set (#GP).
+ */
+static bool load_pdptes(struct vcpu *vcpu, uint64_t cr0, uint64_t cr4)
+{
+	static const unsigned fields[4] = { GUEST_PDPTR0, GUEST_PDPTR1, GUEST_PDPTR2, GUEST_PDPTR3 };
+	struct vm *vm = vcpu->vm;
+	uint64_t base = vmcs_readl(GUEST_CR3) & 0xffffffe0ULL;
+	uint64_t pdpte[4];
+
+	if (!(cr0 & CR0_PG) || !(cr4 & CR4_PAE) || (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA))
+		return true;
+	if (base + sizeof(pdpte) > vm->mem_size)
+		return false;
+	memcpy(pdpte, vm->hva + base, sizeof(pdpte));
+	for (int i = 0; i < 4; i++) {
+		/* Present entries: bits 2:1, 8:5 and 63:MAXPHYADDR are reserved. */
+		if ((pdpte[i] & 1) && (pdpte[i] & (0x1e6ULL | ~0x7fffffffffULL)))
+			return false;
+		vmcs_write_raw(fields[i], pdpte[i]);
+	}
+	return true;
+}
+
 static enum vmexit_action write_cr0(struct vcpu *vcpu, uint64_t val)
 {
 	uint64_t old = vmcs_readl(CR0_READ_SHADOW);
@@ -59,6 +88,10 @@ static enum vmexit_action write_cr0(struct vcpu *vcpu, uint64_t val)
 		vmcs_write64(GUEST_IA32_EFER, efer & ~EFER_LMA);
 		vmcs_write32(VM_ENTRY_CONTROLS, entry & ~VM_ENTRY_IA32E_MODE);
 	}
+	if ((val & CR0_PG) && !(old & CR0_PG) && !load_pdptes(vcpu, val, vmcs_readl(CR4_READ_SHADOW))) {
+		vmx_inject_exception(VECTOR_GP, true, 0);
+		return VMEXIT_RESUME;
+	}
 	vmcs_writel(CR0_READ_SHADOW, val);
 	vmcs_writel(GUEST_CR0, val | CR0_NE);
 	return VMEXIT_RESUME_SKIP;
@@ -67,6 +100,10 @@ static enum vmexit_action write_cr0(struct vcpu *vcpu, uint64_t val)
 static enum vmexit_action write_cr4(struct vcpu *vcpu, uint64_t val)
 {
 	if ((val & ~CR4_SUPPORTED) || (val & (CR4_VMXE | CR4_OSXSAVE))) {
+		vmx_inject_exception(VECTOR_GP, true, 0);
+		return VMEXIT_RESUME;
+	}
+	if (!load_pdptes(vcpu, vmcs_readl(CR0_READ_SHADOW), val)) {
 		vmx_inject_exception(VECTOR_GP, true, 0);
 		return VMEXIT_RESUME;
 	}

@@ -9,6 +9,7 @@
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/log.h"
 #include "kernel/vm_arch.h"
+#include "vmx/vplatform.h"
 #include "kernel/hypercall.h"
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
@@ -43,7 +44,7 @@ static void dump_guest(struct vcpu *vcpu)
 	log_printf(LOG_ALWAYS, "  [%s] cr0=%#llx cr3=%#llx cr4=%#llx efer=%#llx", vcpu->vm->name,
 		   (unsigned long long)vmcs_readl(CR0_READ_SHADOW),
 		   (unsigned long long)vmcs_readl(GUEST_CR3),
-		   (unsigned long long)vmcs_readl(CR4_READ_SHADOW),
+		   (unsigned long long)(vmcs_readl(GUEST_CR4) & ~(uint64_t)CR4_VMXE),
 		   (unsigned long long)vmcs_read64(GUEST_IA32_EFER));
 	log_printf(LOG_ALWAYS, "  [%s] rax=%#llx rbx=%#llx rcx=%#llx rdx=%#llx rsi=%#llx rdi=%#llx",
 		   vcpu->vm->name, (unsigned long long)r->rax, (unsigned long long)r->rbx,
@@ -65,13 +66,34 @@ enum vmexit_action vmx_stop_vm(struct vcpu *vcpu, const struct vmx_exit *exit, c
 	return VMEXIT_STOP_VM;
 }
 
-/* HLT: sleep until an interrupt. With IF=0 nothing can ever wake it. */
+/*
+ * HLT: the vCPU sleeps until an interrupt. It is marked halted before the
+ * last look for pending interrupts, so an interrupt raised on another CPU
+ * in between finds it halted and wakes it (vmx/vplatform.c kick()). With
+ * IF=0 and no NMI source, nothing can ever wake it: the VM is stopped.
+ */
 static enum vmexit_action handle_hlt(struct vcpu *vcpu, struct vmx_exit *exit)
 {
+	bool irq_on = vmcs_readl(GUEST_RFLAGS) & RFLAGS_IF_BIT;
+
 	vmx_skip_instruction(exit);
-	if (!(vmcs_readl(GUEST_RFLAGS) & RFLAGS_IF_BIT))
+	if (!irq_on && !vplat_pending_nmi(vcpu, false))
 		return vmx_stop_vm(vcpu, exit, "halted with interrupts disabled");
+	vcpu->state = VCPU_HALTED;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if ((irq_on && vplat_pending_interrupt(vcpu, false) >= 0) || vplat_pending_nmi(vcpu, false)) {
+		vcpu->state = VCPU_RUNNABLE;
+		vcpu->irq_check = true;
+		return VMEXIT_RESUME;
+	}
 	return VMEXIT_HALT_VCPU;
+}
+
+/* The guest can take interrupts again: deliver on this entry. */
+static enum vmexit_action handle_interrupt_window(struct vcpu *vcpu, struct vmx_exit *exit)
+{
+	vcpu->irq_check = true;
+	return VMEXIT_RESUME;
 }
 
 static enum vmexit_action handle_vmcall(struct vcpu *vcpu, struct vmx_exit *exit)
@@ -110,6 +132,9 @@ static enum vmexit_action handle_triple_fault(struct vcpu *vcpu, struct vmx_exit
 static enum vmexit_action handle_ept_violation(struct vcpu *vcpu, struct vmx_exit *exit)
 {
 	uint64_t gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+
+	if (vplat_mmio_claims(vcpu, gpa))
+		return vmx_handle_mmio(vcpu, exit, gpa);
 	const char *access = exit->qualification & 2   ? "write"
 			     : exit->qualification & 4 ? "fetch"
 						       : "read";
@@ -161,6 +186,7 @@ static const vmexit_handler_t vmexit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
 	[EXIT_REASON_INIT_SIGNAL] = handle_ignore,
 	[EXIT_REASON_SIPI_SIGNAL] = handle_ignore,
+	[EXIT_REASON_INTERRUPT_WINDOW] = handle_interrupt_window,
 	[EXIT_REASON_CPUID] = vmx_handle_cpuid,
 	[EXIT_REASON_HLT] = handle_hlt,
 	[EXIT_REASON_INVD] = handle_skip,
@@ -197,6 +223,7 @@ static const char *const vmexit_names[EXIT_REASON_MAX] = {
 	[EXIT_REASON_TRIPLE_FAULT] = "TRIPLE_FAULT",
 	[EXIT_REASON_INIT_SIGNAL] = "INIT_SIGNAL",
 	[EXIT_REASON_SIPI_SIGNAL] = "SIPI_SIGNAL",
+	[EXIT_REASON_INTERRUPT_WINDOW] = "INTERRUPT_WINDOW",
 	[EXIT_REASON_CPUID] = "CPUID",
 	[EXIT_REASON_HLT] = "HLT",
 	[EXIT_REASON_INVD] = "INVD",

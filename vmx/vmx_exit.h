@@ -47,5 +47,12 @@ enum vmexit_action vmx_handle_msr_read(struct vcpu *vcpu, struct vmx_exit *exit)
 enum vmexit_action vmx_handle_msr_write(struct vcpu *vcpu, struct vmx_exit *exit);
 enum vmexit_action vmx_handle_io(struct vcpu *vcpu, struct vmx_exit *exit);
 enum vmexit_action vmx_handle_cr(struct vcpu *vcpu, struct vmx_exit *exit);
+enum vmexit_action vmx_handle_mmio(struct vcpu *vcpu, struct vmx_exit *exit, gpa_t gpa);
+
+/*
+ * Before an entry: inject the highest pending NMI or interrupt the guest
+ * can take now, or ask for an exit as soon as it can (interrupt window).
+ */
+void vmx_deliver_events(struct vcpu *vcpu);
 
 #endif

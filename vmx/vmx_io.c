@@ -1,10 +1,13 @@
 /*
  * IN/OUT: every port exits (the I/O bitmaps are all ones) and goes to the
  * VM's port bus (vmx/dev/viobus.c); unclaimed ports read all-ones and
- * drop writes. Exit qualification layout: SDM Vol. 3C 28.2.1, Table 28-5.
+ * drop writes. INS/OUTS go to vmx/vmx_strio.c. Exit qualification layout:
+ * SDM Vol. 3C 28.2.1, Table 28-5.
  */
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
+#include "vmx/vmx_strio.h"
+#include "vmx/vplatform.h"
 
 #define IO_SIZE_MASK  0x7 /* access size - 1 */
 #define IO_DIR_IN     (1U << 3)
@@ -19,10 +22,9 @@ enum vmexit_action vmx_handle_io(struct vcpu *vcpu, struct vmx_exit *exit)
 	uint16_t port = (uint16_t)(exit->qualification >> IO_PORT_SHIFT);
 
 	if (exit->qualification & IO_STRING)
-		return vmx_stop_vm(vcpu, exit, "string I/O (INS/OUTS) on port %#x is not emulated yet",
-				   port);
+		return vmx_handle_strio(vcpu, exit);
 	if (exit->qualification & IO_DIR_IN) {
-		uint32_t v = viobus_in(&vm->iobus, port, size);
+		uint32_t v = vplat_port_in(vcpu, port, size);
 
 		/* IN to AL/AX keeps the rest of RAX; IN to EAX zero-extends (SDM Vol. 2A IN). */
 		if (size == 4)
@@ -30,8 +32,9 @@ enum vmexit_action vmx_handle_io(struct vcpu *vcpu, struct vmx_exit *exit)
 		else
 			r->rax = (r->rax & ~(uint64_t)viobus_size_mask(size)) | v;
 	} else {
-		viobus_out(&vm->iobus, port, size, (uint32_t)r->rax & viobus_size_mask(size));
-		if (vm->exited)
+		vplat_port_out(vcpu, port, size, (uint32_t)r->rax & viobus_size_mask(size));
+		/* The exit port, ACPI S5 or the reset port may have stopped the VM. */
+		if (vm->state != VM_RUNNING)
 			return VMEXIT_STOP_VM;
 	}
 	return VMEXIT_RESUME_SKIP;

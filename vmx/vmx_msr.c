@@ -8,6 +8,7 @@
 #include "kernel/arch/x86/cpu.h"
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
+#include "vmx/vplatform.h"
 
 #define MSR_IA32_TSC           0x00000010
 #define MSR_IA32_MTRRCAP       0x000000fe
@@ -45,9 +46,6 @@ static bool msr_read(struct vcpu *vcpu, uint32_t msr, uint64_t *v)
 	switch (msr) {
 	case MSR_IA32_TSC:
 		*v = cpu_rdtsc() + vmcs_read64(TSC_OFFSET);
-		return true;
-	case MSR_IA32_APIC_BASE:
-		*v = GUEST_APIC_BASE | APIC_BASE_ENABLE | (vcpu->id == 0 ? APIC_BASE_BSP : 0);
 		return true;
 	case MSR_IA32_MTRRCAP:
 		*v = 0; /* no MTRRs: guests leave memory types alone */
@@ -123,9 +121,6 @@ static bool msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t v)
 	case MSR_IA32_TSC:
 		vmcs_write64(TSC_OFFSET, v - cpu_rdtsc());
 		return true;
-	case MSR_IA32_APIC_BASE:
-		/* Never reaches the physical LAPIC (TESTING.md): accepted, ignored. */
-		return true;
 	case MSR_IA32_MTRR_DEF_TYPE:
 		m->mtrr_def_type = v & 0xcff;
 		return true;
@@ -198,7 +193,12 @@ enum vmexit_action vmx_handle_msr_read(struct vcpu *vcpu, struct vmx_exit *exit)
 	struct guest_regs *r = &vcpu->arch->regs;
 	uint64_t v;
 
-	if (!msr_read(vcpu, (uint32_t)r->rcx, &v)) {
+	/* The local APIC's MSRs (APIC base, TSC deadline, x2APIC) belong to its model:
+	 * a guest write never reaches the physical LAPIC. */
+	bool ok = vplat_msr_handled((uint32_t)r->rcx) ? vplat_msr_read(vcpu, (uint32_t)r->rcx, &v)
+						      : msr_read(vcpu, (uint32_t)r->rcx, &v);
+
+	if (!ok) {
 		vmx_inject_exception(VECTOR_GP, true, 0);
 		return VMEXIT_RESUME;
 	}
@@ -212,7 +212,10 @@ enum vmexit_action vmx_handle_msr_write(struct vcpu *vcpu, struct vmx_exit *exit
 	struct guest_regs *r = &vcpu->arch->regs;
 	uint64_t v = ((r->rdx & 0xffffffff) << 32) | (r->rax & 0xffffffff);
 
-	if (!msr_write(vcpu, (uint32_t)r->rcx, v)) {
+	bool ok = vplat_msr_handled((uint32_t)r->rcx) ? vplat_msr_write(vcpu, (uint32_t)r->rcx, v)
+						      : msr_write(vcpu, (uint32_t)r->rcx, v);
+
+	if (!ok) {
 		vmx_inject_exception(VECTOR_GP, true, 0);
 		return VMEXIT_RESUME;
 	}

@@ -17,6 +17,7 @@
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
 #include "vmx/vmx_vcpu.h"
+#include "vmx/vplatform.h"
 
 #define MSR_STAR             0xc0000081
 #define MSR_LSTAR            0xc0000082
@@ -121,10 +122,12 @@ static int switch_to(struct vcpu *vcpu)
 	uint32_t cpu = this_cpu()->index;
 	struct vcpu *prev = loaded[cpu];
 
-	if (prev == vcpu)
+	if (prev == vcpu && v->vmcs_ready)
 		return 0;
-	if (prev)
+	if (prev && prev != vcpu) {
 		fxsave(prev->arch->fpu);
+		prev->arch->cr2 = cpu_read_cr2();
+	}
 	loaded[cpu] = vcpu;
 	if (!v->vmcs_ready) {
 		/* A fresh FPU state: FNINIT defaults, all SSE exceptions masked. */
@@ -137,6 +140,8 @@ static int switch_to(struct vcpu *vcpu)
 		return -EIO;
 	}
 	fxrstor(v->fpu);
+	/* CR2 is not part of the VMCS: one guest's page-fault address is not another's. */
+	__asm__ volatile("mov %0, %%cr2" : : "r"(v->cr2));
 	cpu_wrmsr(MSR_STAR, v->msrs.star);
 	cpu_wrmsr(MSR_LSTAR, v->msrs.lstar);
 	cpu_wrmsr(MSR_CSTAR, v->msrs.cstar);
@@ -150,37 +155,72 @@ static int switch_to(struct vcpu *vcpu)
  * preemption timer value" (SDM Vol. 3C 25.7.1), keeps counting down across
  * the exits of the slice, so the exit path itself touches no clock.
  */
+/* The preemption timer: the slice's end or the vCPU's next device timer, whichever is first. */
+static void arm_timer(struct vcpu *vcpu, uint64_t slice_end, uint64_t now)
+{
+	uint64_t deadline = MIN(slice_end, vplat_next_deadline(vcpu));
+	uint64_t ticks = deadline > now ? (deadline - now) >> vmx_ctl.preemption_timer_shift : 0;
+
+	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, MIN(ticks, PREEMPTION_TIMER_MAX));
+}
+
+/* INIT (SDM Vol. 3A 8.4, 9.1.1): the vCPU resets and waits for a start-up IPI. */
+static void handle_init(struct vcpu *vcpu)
+{
+	vcpu->init_pending = false;
+	vplat_init_reset(vcpu);
+	vcpu->arch->vmcs_ready = false; /* rebuilt from vcpu->boot at the SIPI */
+	vcpu->arch->launched = false;
+	vcpu->arch->window_open = false;
+	vcpu->state = VCPU_WAIT_SIPI;
+}
+
+/*
+ * One slice. The preemption timer is armed at the start and, with "save
+ * VMX preemption timer value" (SDM Vol. 3C 25.7.1), keeps counting down
+ * across the exits of the slice, so the common exit path touches no clock;
+ * it is re-armed only when a device timer fired or a device was touched.
+ */
 enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu, uint64_t slice_end)
 {
 	struct vmx_vcpu *v = vcpu->arch;
 	struct vm *vm = vcpu->vm;
-	uint64_t start = cpu_rdtsc(), ticks;
+	uint64_t start = cpu_rdtsc();
 	enum vcpu_run_result result;
 	struct vmx_exit exit;
 
+	if (vcpu->init_pending) {
+		handle_init(vcpu);
+		return VCPU_RUN_HALTED;
+	}
 	if (switch_to(vcpu)) {
 		snprintf(vm->stop_reason, sizeof(vm->stop_reason), "cannot load the VMCS");
 		return VCPU_RUN_STOPPED;
 	}
 	if (start >= slice_end)
 		return VCPU_RUN_PREEMPTED;
-	ticks = (slice_end - start) >> vmx_ctl.preemption_timer_shift;
-	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, MIN(ticks, PREEMPTION_TIMER_MAX));
+	vplat_update(vcpu, start);
+	arm_timer(vcpu, slice_end, start);
 
 	for (;;) {
-		/* Without the save control the timer restarts at each entry: re-arm it. */
-		if (!(vmx_ctl.exit & VM_EXIT_SAVE_VMX_PREEMPTION_TIMER)) {
-			uint64_t now = cpu_rdtsc();
-
-			if (now >= slice_end) {
-				result = VCPU_RUN_PREEMPTED;
-				break;
-			}
-			ticks = (slice_end - now) >> vmx_ctl.preemption_timer_shift;
-			vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, MIN(ticks, PREEMPTION_TIMER_MAX));
+		if (__builtin_expect(vcpu->irq_check, 0)) {
+			vmx_deliver_events(vcpu);
+			arm_timer(vcpu, slice_end, cpu_rdtsc());
+		} else if (!(vmx_ctl.exit & VM_EXIT_SAVE_VMX_PREEMPTION_TIMER)) {
+			/* Without the save control the timer restarts at each entry. */
+			arm_timer(vcpu, slice_end, cpu_rdtsc());
+		}
+		if (__builtin_expect(v->cr2_pending, 0)) {
+			__asm__ volatile("mov %0, %%cr2" : : "r"(v->pending_cr2));
+			v->cr2_pending = false;
 		}
 		if (__builtin_expect(vm->state != VM_RUNNING, 0)) {
 			result = VCPU_RUN_STOPPED;
+			break;
+		}
+		if (__builtin_expect(vcpu->init_pending, 0)) {
+			handle_init(vcpu);
+			result = VCPU_RUN_HALTED;
 			break;
 		}
 		if (__builtin_expect(vmx_enter(&v->regs, v->launched), 0)) {
@@ -199,9 +239,17 @@ enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu, uint64_t slice_end)
 		case VMEXIT_RESUME:
 		case VMEXIT_RESUME_SKIP:
 			continue;
-		case VMEXIT_PREEMPT:
-			result = VCPU_RUN_PREEMPTED;
-			break;
+		case VMEXIT_PREEMPT: {
+			uint64_t now = cpu_rdtsc();
+
+			if (now >= slice_end) {
+				result = VCPU_RUN_PREEMPTED;
+				break;
+			}
+			/* A device timer is due, not the slice: fire it and go on. */
+			vplat_update(vcpu, now);
+			continue;
+		}
 		case VMEXIT_HALT_VCPU:
 			result = VCPU_RUN_HALTED;
 			break;
@@ -214,6 +262,17 @@ enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu, uint64_t slice_end)
 	}
 	vcpu->run_ticks += cpu_rdtsc() - start;
 	return result;
+}
+
+bool vcpu_arch_wake_check(struct vcpu *vcpu, uint64_t now, uint64_t *next)
+{
+	vplat_update(vcpu, now);
+	*next = vplat_next_deadline(vcpu);
+	if (vplat_pending_interrupt(vcpu, false) >= 0 || vplat_pending_nmi(vcpu, false)) {
+		vcpu->state = VCPU_RUNNABLE;
+		return true;
+	}
+	return false;
 }
 
 void vmcs_fail(const char *op, unsigned long field, const void *caller)

@@ -12,7 +12,7 @@ bytes. It holds:
 
   /bin/busybox           busybox-static's binary (tests/linux/fetch.sh)
   /bin/<applet>          symlinks to busybox for the applets /init uses
-  /dev/console, /dev/null  character devices 5:1 and 1:3
+  /dev/console, /dev/null, /dev/port  character devices 5:1, 1:3, 1:4
   /proc /sys /tmp        empty mount points
   /init                  tests/linux/init.sh
   extra --file entries   any other file, mode 0755, at /DEST
@@ -77,6 +77,7 @@ def build(busybox, init, extra):
         c.symlink("bin/" + applet, "busybox")
     c.chardev("dev/console", 5, 1, 0o600)
     c.chardev("dev/null", 1, 3, 0o666)
+    c.chardev("dev/port", 1, 4, 0o600)
     with open(init, "rb") as f:
         c.file("init", f.read())
     dirs = {"bin", "dev", "proc", "sys", "tmp"}

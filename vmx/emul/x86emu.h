@@ -137,15 +137,15 @@ enum x86emu_seg {
 #define X86EMU_ACCESS_FETCH 0x4u
 
 /* RFLAGS bits the emulator reads or writes (SDM Vol. 1 3.4.3 "EFLAGS Register"). */
-#define X86EMU_FLAG_CF    0x0001u
-#define X86EMU_FLAG_PF    0x0004u
-#define X86EMU_FLAG_AF    0x0010u
-#define X86EMU_FLAG_ZF    0x0040u
-#define X86EMU_FLAG_SF    0x0080u
-#define X86EMU_FLAG_TF    0x0100u
-#define X86EMU_FLAG_DF    0x0400u
-#define X86EMU_FLAG_OF    0x0800u
-#define X86EMU_FLAG_RF    0x10000u
+#define X86EMU_FLAG_CF     0x0001u
+#define X86EMU_FLAG_PF     0x0004u
+#define X86EMU_FLAG_AF     0x0010u
+#define X86EMU_FLAG_ZF     0x0040u
+#define X86EMU_FLAG_SF     0x0080u
+#define X86EMU_FLAG_TF     0x0100u
+#define X86EMU_FLAG_DF     0x0400u
+#define X86EMU_FLAG_OF     0x0800u
+#define X86EMU_FLAG_RF     0x10000u
 #define X86EMU_FLAGS_ARITH 0x08d5u /* CF PF AF ZF SF OF */
 
 /* Exception vectors the emulator raises (SDM Vol. 3A 6.3.1, Table 6-1). */
@@ -216,7 +216,9 @@ struct x86emu_ops {
  * gla		GUEST_LINEAR_ADDRESS, only when qualification bit 7 is set
  *		and bit 8 too (the access was to the final translation, not
  *		to a paging structure); gla_valid says so;
- * access	qualification bits 2:0 (X86EMU_ACCESS_*).
+ * access	qualification bits 2:0 (X86EMU_ACCESS_*);
+ * la57		CR4.LA57: 57-bit rather than 48-bit canonical addresses in
+ *		64-bit mode (SDM Vol. 3A 4.5 "4-Level Paging and 5-Level Paging").
  */
 struct x86emu_request {
 	enum x86emu_mode mode;
@@ -224,24 +226,24 @@ struct x86emu_request {
 	gva_t gla;
 	bool gla_valid;
 	unsigned int access;
+	bool la57;
 };
 
 /* What happened, besides the result. */
 struct x86emu_report {
-	char reason[96];                     /* UNSUPPORTED, RETRY; "" after OK and FAULT */
-	struct x86emu_exception exc;         /* FAULT */
-	uint8_t insn[X86EMU_MAX_INSN_LEN];   /* the bytes decoded so far */
-	uint8_t insn_len;                    /* the instruction's length after OK */
-	uint16_t mmio_accesses;              /* calls to mmio_read and mmio_write */
-	bool single_step;                    /* OK with RFLAGS.TF set: deliver a debug trap */
+	char reason[96];                   /* UNSUPPORTED, RETRY; "" after OK and FAULT */
+	struct x86emu_exception exc;       /* FAULT */
+	uint8_t insn[X86EMU_MAX_INSN_LEN]; /* the bytes decoded so far */
+	uint8_t insn_len;                  /* the instruction's length after OK */
+	uint16_t mmio_accesses;            /* calls to mmio_read and mmio_write */
+	bool single_step;                  /* OK with RFLAGS.TF set: deliver a debug trap */
 };
 
 /*
  * The mode from the guest's CR0.PE, RFLAGS.VM, IA32_EFER.LMA, CS.L and
  * CS.D/B (SDM Vol. 3A 2.2; compatibility mode behaves as protected mode).
  */
-enum x86emu_mode x86emu_mode_of(bool cr0_pe, bool rflags_vm, bool efer_lma, bool cs_l,
-				bool cs_db);
+enum x86emu_mode x86emu_mode_of(bool cr0_pe, bool rflags_vm, bool efer_lma, bool cs_l, bool cs_db);
 
 /*
  * Emulate the instruction at the guest's RIP against the device behind

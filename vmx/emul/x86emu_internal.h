@@ -68,14 +68,14 @@ struct x86emu_insn {
 	bool twobyte;        /* opcode map 0F */
 	uint8_t op;          /* opcode byte within its map */
 	enum x86emu_kind kind;
-	bool byte_op;        /* operand size is 1 */
+	bool byte_op; /* operand size is 1 */
 	/* ModRM, with REX.R in reg and REX.B in rm (SDM Vol. 2 2.2.1.2). */
 	bool has_modrm;
 	uint8_t mod, reg, rm;
 	/* The memory operand: mod != 3, or a moffs. */
 	bool mem;
 	bool rip_relative;
-	uint64_t ea; /* effective address, truncated to the address size */
+	uint64_t ea;  /* effective address, truncated to the address size */
 	uint64_t imm; /* immediate, sign-extended as the instruction says */
 };
 
@@ -128,6 +128,19 @@ static inline uint64_t x86emu_sext(uint64_t v, unsigned int size)
 	}
 }
 
+#define X86EMU_PAGE_MASK ((uint64_t)X86EMU_PAGE_SIZE - 1)
+
+/*
+ * A 64-bit-mode linear address is canonical when bits 63:48 (63:57 with
+ * CR4.LA57) copy bit 47 (56) (SDM Vol. 1 3.3.7.1 "Canonical Addressing").
+ */
+static inline bool x86emu_canonical(const struct x86emu_ctxt *c, gva_t la)
+{
+	unsigned int unused = c->req->la57 ? 64 - 57 : 64 - 48;
+
+	return (gva_t)((int64_t)(la << unused) >> unused) == la;
+}
+
 /* decode.c: fetch and decode the instruction at c->rip into c->insn. */
 enum x86emu_result x86emu_decode(struct x86emu_ctxt *c);
 
@@ -138,12 +151,24 @@ enum x86emu_result x86emu_exec(struct x86emu_ctxt *c);
 uint64_t x86emu_alu(enum x86emu_alu_op op, unsigned int size, uint64_t dst, uint64_t src,
 		    uint64_t *rflags);
 
-/* x86emu.c: outcomes, with the report filled in. */
-enum x86emu_result x86emu_unsupported(struct x86emu_ctxt *c, const char *fmt, ...)
+/*
+ * x86emu.c: the report of an outcome. The outcomes themselves are
+ * expressions of their result, x86emu_unsupported(c, fmt, ...),
+ * x86emu_retry(c, fmt, ...) and x86emu_fault(c, vector, error_code), so
+ * that every file (and its static analysis) sees which result it returns.
+ */
+void x86emu_set_reason(struct x86emu_ctxt *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-enum x86emu_result x86emu_retry(struct x86emu_ctxt *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-enum x86emu_result x86emu_fault(struct x86emu_ctxt *c, uint8_t vector, uint32_t error_code);
+void x86emu_set_exception(struct x86emu_ctxt *c, uint8_t vector, uint32_t error_code);
+
+#define x86emu_unsupported(c, ...) (x86emu_set_reason((c), __VA_ARGS__), X86EMU_UNSUPPORTED)
+#define x86emu_retry(c, ...)       (x86emu_set_reason((c), __VA_ARGS__), X86EMU_RETRY)
+#define x86emu_fault(c, vector, error_code) \
+	(x86emu_set_exception((c), (vector), (error_code)), X86EMU_FAULT)
+
+/* x86emu.c: a fetch, read_mem or write_mem op returned `rc` (not X86EMU_OK). */
+enum x86emu_result x86emu_mem_failed(struct x86emu_ctxt *c, enum x86emu_result rc, const char *what,
+				     gva_t la, unsigned int size);
 
 /* x86emu.c: registers. Byte registers 4-7 are AH-BH unless a REX prefix is present. */
 uint64_t x86emu_reg_read(struct x86emu_ctxt *c, unsigned int reg, unsigned int size);

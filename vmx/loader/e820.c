@@ -28,8 +28,8 @@ int e820_build(struct e820_entry *map, size_t max, uint64_t ram_size)
 		return -ENOSPC;
 	ret = e820_add(map, max, &n, 0, E820_LOW_RAM_END, E820_RAM);
 	if (!ret)
-		ret = e820_add(map, max, &n, E820_LOW_RAM_END, E820_HIGH_RAM_START - E820_LOW_RAM_END,
-			       E820_RESERVED);
+		ret = e820_add(map, max, &n, E820_LOW_RAM_END,
+			       E820_HIGH_RAM_START - E820_LOW_RAM_END, E820_RESERVED);
 	if (!ret && ram_size > E820_HIGH_RAM_START)
 		ret = e820_add(map, max, &n, E820_HIGH_RAM_START, ram_size - E820_HIGH_RAM_START,
 			       E820_RAM);

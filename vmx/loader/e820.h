@@ -1,8 +1,9 @@
 /*
- * The memory map a VM's guest sees: the PC "e820" map (named after the
- * BIOS service INT 15h, AX=E820h that reports it; ACPI 6.5 section 15,
- * "System Address Map Interfaces", Table 15.1 for the range types). The
- * Linux loader (vmx/loader/bzimage.h) hands it over in the zero page.
+ * The memory map a VM's guest sees: the PC "e820" map, named after the
+ * BIOS service INT 15h, AX=E820h that reports it (ACPI 6.5 chapter 15,
+ * "System Address Map Interfaces", for the call and its address range
+ * types). The Linux loader (vmx/loader/bzimage.h) hands it over in the
+ * zero page (e820_table, up to 128 entries).
  *
  * Guest RAM is one linear block, guest-physical [0, ram_size) (struct
  * guest_mem). The map of a VM of N bytes:
@@ -30,7 +31,7 @@
 
 #include "kernel/include/strata/types.h"
 
-/* Address range types (ACPI 6.5 Table 15.1; Linux's E820_TYPE_*). */
+/* Address range types (ACPI 6.5 chapter 15; Linux's E820_TYPE_*). */
 enum e820_type {
 	E820_RAM = 1,
 	E820_RESERVED = 2,

@@ -113,7 +113,7 @@ enum fadt_off {
 #define MADT_UID_ALL        0xff /* Local APIC NMI: every processor */
 #define MPS_INTI_CONFORMS   0x0
 #define MPS_INTI_HIGH_LEVEL 0xd /* polarity 01 active high, trigger 11 level (Table 5.26) */
-#define MADT_MAX_LEN                                                                     \
+#define MADT_MAX_LEN                                                                  \
 	(MADT_ENTRIES_OFF + GUEST_ACPI_MAX_VCPUS * MADT_LAPIC_LEN + MADT_IOAPIC_LEN + \
 	 2 * MADT_ISO_LEN + MADT_LAPIC_NMI_LEN)
 
@@ -173,6 +173,13 @@ static void put64(uint8_t *p, uint64_t v)
 	put32(p + 4, (uint32_t)(v >> 32));
 }
 
+/* A fixed-width name field (signature, OEM ID...): n characters, no NUL. */
+static void put_name(uint8_t *p, const char *name, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)name[i];
+}
+
 /* The byte that makes p[0..len) sum to zero, given that it is 0 now. */
 static uint8_t checksum(const uint8_t *p, size_t len)
 {
@@ -186,13 +193,13 @@ static uint8_t checksum(const uint8_t *p, size_t len)
 /* 5.2.6: the common header; the checksum (offset 9) is set by sdt_seal(). */
 static void sdt_header(uint8_t *t, const char *sig, uint32_t len, uint8_t revision)
 {
-	memcpy(t, sig, 4);
+	put_name(t, sig, 4);
 	put32(t + 4, len);
 	t[8] = revision;
-	memcpy(t + 10, OEM_ID, 6);
-	memcpy(t + 16, OEM_TABLE_ID, 8);
+	put_name(t + 10, OEM_ID, 6);
+	put_name(t + 16, OEM_TABLE_ID, 8);
 	put32(t + 24, OEM_REVISION);
-	memcpy(t + 28, CREATOR_ID, 4);
+	put_name(t + 28, CREATOR_ID, 4);
 	put32(t + 32, CREATOR_REVISION);
 }
 
@@ -217,8 +224,8 @@ static void put_gas_io(uint8_t *p, uint8_t bit_width, uint8_t access_size, uint1
 /* 5.2.5.3, Table 5.3. */
 static void build_rsdp(uint8_t *p)
 {
-	memcpy(p, "RSD PTR ", 8);
-	memcpy(p + 9, OEM_ID, 6);
+	put_name(p, "RSD PTR ", 8);
+	put_name(p + 9, OEM_ID, 6);
 	p[15] = RSDP_REVISION;
 	put32(p + 16, (uint32_t)GUEST_ACPI_RSDT_ADDR);
 	put32(p + 20, RSDP_LEN);
@@ -247,7 +254,7 @@ static void build_root(uint8_t *rsdt, uint8_t *xsdt)
  */
 static void build_facs(uint8_t *p)
 {
-	memcpy(p, "FACS", 4);
+	put_name(p, "FACS", 4);
 	put32(p + 4, FACS_LEN);
 	p[32] = FACS_VERSION;
 }
@@ -280,8 +287,7 @@ static void build_fadt(uint8_t *f)
 		   GUEST_ACPI_PM1A_EVT_PORT);
 	put_gas_io(f + FADT_X_PM1A_CNT_BLK, PM1_CNT_LEN * 8, GAS_ACCESS_WORD,
 		   GUEST_ACPI_PM1A_CNT_PORT);
-	put_gas_io(f + FADT_X_PM_TMR_BLK, PM_TMR_LEN * 8, GAS_ACCESS_DWORD,
-		   GUEST_ACPI_PM_TMR_PORT);
+	put_gas_io(f + FADT_X_PM_TMR_BLK, PM_TMR_LEN * 8, GAS_ACCESS_DWORD, GUEST_ACPI_PM_TMR_PORT);
 
 	put16(f + FADT_P_LVL2_LAT, C2_UNSUPPORTED);
 	put16(f + FADT_P_LVL3_LAT, C3_UNSUPPORTED);
@@ -294,7 +300,7 @@ static void build_fadt(uint8_t *f)
 	put_gas_io(f + FADT_RESET_REG, 8, GAS_ACCESS_BYTE, GUEST_ACPI_RESET_PORT);
 	f[FADT_RESET_VALUE] = GUEST_ACPI_RESET_VALUE;
 	f[FADT_MINOR_VERSION] = FADT_MINOR_REVISION;
-	memcpy(f + FADT_HYPERVISOR_VENDOR, "Strata\0\0", 8);
+	put_name(f + FADT_HYPERVISOR_VENDOR, "Strata\0\0", 8);
 	sdt_seal(f);
 }
 

@@ -166,3 +166,17 @@ void lapic_timer_stop(void)
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(LAPIC_TIMER_INITIAL, 0);
 }
+
+void lapic_timer_oneshot_at(uint8_t vector, uint64_t tsc_deadline)
+{
+	uint64_t now = cpu_rdtsc(), count = 1;
+
+	if (tsc_deadline > now && tsc_hz())
+		count = (tsc_deadline - now) / (tsc_hz() / 1000000 ? tsc_hz() / 1000000 : 1) *
+			(lapic_timer_hz / 1000000) + 1;
+	if (count > UINT32_MAX)
+		count = UINT32_MAX;
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_16);
+	lapic_write(LAPIC_LVT_TIMER, vector); /* one-shot */
+	lapic_write(LAPIC_TIMER_INITIAL, (uint32_t)count);
+}

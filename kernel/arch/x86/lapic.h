@@ -30,5 +30,7 @@ uint64_t lapic_timer_calibrate(uint64_t tsc_hz);
 /* Periodic timer interrupts on `vector` at `hz` on the calling CPU. */
 void lapic_timer_start_periodic(uint8_t vector, uint32_t hz);
 void lapic_timer_stop(void);
+/* One interrupt on `vector` when the TSC reaches `tsc_deadline` (soon if already past). */
+void lapic_timer_oneshot_at(uint8_t vector, uint64_t tsc_deadline);
 
 #endif
