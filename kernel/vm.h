@@ -49,14 +49,18 @@ enum vcpu_state {
 enum vcpu_mode {
 	VCPU_MODE_REAL16,      /* flat binaries: CS:IP = 0:rip */
 	VCPU_MODE_PROTECTED32, /* multiboot: flat 32-bit segments, paging off */
+	VCPU_MODE_LONG64,      /* Linux: 64-bit code segment, paging on (cr0/cr3/cr4/efer) */
 };
 
 struct vcpu_boot_state {
 	enum vcpu_mode mode;
 	uint16_t cs_selector; /* real mode: CS (base = selector << 4) */
 	uint64_t rip, rsp, rax, rbx, rdx;
-	uint64_t gdtr_base; /* protected mode: the GDT the loader built */
+	uint64_t rsi;
+	uint64_t gdtr_base; /* protected and long mode: the GDT the loader built */
 	uint16_t gdtr_limit;
+	uint16_t cs_sel, ds_sel; /* protected and long mode selectors */
+	uint64_t cr0, cr3, cr4, efer; /* long mode only */
 };
 
 struct vmx_vcpu; /* arch state, vmx/vmx_vcpu.h */

@@ -17,7 +17,9 @@
 #include "kernel/sched.h"
 #include "kernel/vm_arch.h"
 #include "kernel/vmm.h"
+#include "vmx/loader/bzimage.h"
 #include "vmx/loader/flat.h"
+#include "vmx/loader/guest_acpi.h"
 #include "vmx/loader/multiboot.h"
 #include "vmx/vplatform.h"
 
@@ -115,10 +117,46 @@ static int attach_devices(struct vm *vm)
 	return err;
 }
 
+/* Linux: ACPI tables first (the zero page points at them), then the kernel. */
+static int load_linux(struct vm *vm, const struct vm_config *cfg, char *why, size_t why_len)
+{
+	struct guest_mem mem = { vm->hva, vm->mem_size };
+	struct bz_params p = {
+		.image = cfg->kernel,
+		.image_size = cfg->kernel_size,
+		.initrd = cfg->initrd,
+		.initrd_size = cfg->initrd_size,
+		.cmdline = cfg->cmdline,
+		.acpi_rsdp = GUEST_ACPI_RSDP_ADDR,
+	};
+	struct bz_entry e;
+	enum bz_error err;
+
+	if (guest_acpi_build(&mem, cfg->vcpus)) {
+		snprintf(why, why_len, "memory: too small for the ACPI tables");
+		return -ENOMEM;
+	}
+	err = bz_load(&mem, &p, &e);
+	if (err) {
+		snprintf(why, why_len, "kernel: %s", bz_strerror(err));
+		return -EINVAL;
+	}
+	vm->vcpus[0].boot = (struct vcpu_boot_state){
+		.mode = VCPU_MODE_LONG64, .rip = e.rip, .rsi = e.rsi, .rsp = e.rsp,
+		.gdtr_base = e.gdt_base, .gdtr_limit = e.gdt_limit,
+		.cs_sel = e.cs.selector, .ds_sel = e.data.selector,
+		.cr0 = e.cr0, .cr3 = e.cr3, .cr4 = e.cr4, .efer = e.efer,
+	};
+	return 0;
+}
+
 static int load_image(struct vm *vm, const struct vm_config *cfg, char *why, size_t why_len)
 {
 	struct guest_mem mem = { vm->hva, vm->mem_size };
 	struct vcpu_boot_state *b = &vm->vcpus[0].boot;
+
+	if (cfg->type == VM_IMAGE_LINUX)
+		return load_linux(vm, cfg, why, why_len);
 
 	if (cfg->type == VM_IMAGE_FLAT) {
 		struct flat_entry e;

@@ -10,6 +10,7 @@
 enum vm_image_type {
 	VM_IMAGE_MULTIBOOT,
 	VM_IMAGE_FLAT,
+	VM_IMAGE_LINUX,
 };
 
 /* A validated definition with its images located in memory. */

@@ -42,7 +42,7 @@ class Failure(Exception):
 GUESTS = os.path.join(BUILD, "guests")
 
 
-def build_media(name, config, guests=(), check_config=True):
+def build_media(name, config, guests=(), check_config=True, extra=None):
     """Stage kernel + loader + config (+ guest images) and build both images.
 
     The config is copied into a folder of its own with the guest images it
@@ -60,6 +60,9 @@ def build_media(name, config, guests=(), check_config=True):
     shutil.copy(config, os.path.join(src, "strata.conf"))
     for g in guests:
         shutil.copy(os.path.join(GUESTS, g), os.path.join(src, "guests", g))
+    for rel, path in (extra or {}).items():
+        os.makedirs(os.path.dirname(os.path.join(src, rel)), exist_ok=True)
+        shutil.copy(path, os.path.join(src, rel))
     shutil.copy(LOADER, os.path.join(esp_dir, "EFI", "BOOT", "BOOTX64.EFI"))
     cmd = ["scripts/stage.sh", esp_dir, KERNEL, os.path.join(src, "strata.conf")]
     subprocess.run(cmd + ([CONFFILES] if check_config else []), check=True)

@@ -21,6 +21,7 @@
 #define AR_DATA16   0x0093 /* present, S, read/write, accessed */
 #define AR_CODE32   0xc09b /* + D/B and G */
 #define AR_DATA32   0xc093
+#define AR_CODE64   0xa09b /* + L, without D/B */
 #define AR_TSS_BUSY 0x008b
 #define AR_UNUSABLE 0x10000
 
@@ -120,40 +121,67 @@ static void set_segment(unsigned sel_field, uint16_t sel, uint64_t base, uint32_
  * 9.1.1 after RESET, but at the image's address) and the Multiboot
  * machine state (Multiboot 0.6.96, 3.2): 32-bit flat segments, paging off.
  */
+/* Segments for the start mode: real mode at CS:0, or flat 32/64-bit from the loader's GDT. */
+static void setup_segments(const struct vcpu_boot_state *b)
+{
+	static const unsigned data_segs[] = { GUEST_DS_SELECTOR, GUEST_ES_SELECTOR,
+					      GUEST_FS_SELECTOR, GUEST_GS_SELECTOR,
+					      GUEST_SS_SELECTOR };
+	bool real = b->mode == VCPU_MODE_REAL16;
+	uint16_t cs = b->mode == VCPU_MODE_LONG64 ? b->cs_sel : 0x08;
+	uint16_t ds = b->mode == VCPU_MODE_LONG64 ? b->ds_sel : 0x10;
+
+	if (real)
+		set_segment(GUEST_CS_SELECTOR, b->cs_selector, (uint64_t)b->cs_selector << 4, 0xffff,
+			    AR_CODE16);
+	else
+		set_segment(GUEST_CS_SELECTOR, cs, 0, 0xffffffff,
+			    b->mode == VCPU_MODE_LONG64 ? AR_CODE64 : AR_CODE32);
+	for (unsigned i = 0; i < ARRAY_SIZE(data_segs); i++) {
+		if (real)
+			set_segment(data_segs[i], 0, 0, 0xffff, AR_DATA16);
+		else
+			set_segment(data_segs[i], ds, 0, 0xffffffff, AR_DATA32);
+	}
+	set_segment(GUEST_TR_SELECTOR, 0, 0, 0xff, AR_TSS_BUSY);
+	set_segment(GUEST_LDTR_SELECTOR, 0, 0, 0, AR_UNUSABLE);
+	vmcs_writel(GUEST_GDTR_BASE, real ? 0 : b->gdtr_base);
+	vmcs_write32(GUEST_GDTR_LIMIT, real ? 0xffff : b->gdtr_limit);
+	vmcs_writel(GUEST_IDTR_BASE, 0);
+	vmcs_write32(GUEST_IDTR_LIMIT, real ? 0x3ff : 0);
+}
+
+/*
+ * The architectural start states: real mode for flat images and APs
+ * after SIPI (SDM Vol. 3A 9.1.1, at the image's address), the Multiboot
+ * machine state (Multiboot 0.6.96, 3.2: 32-bit flat segments, paging off)
+ * and the Linux 64-bit boot state (x86 boot protocol, "64-bit boot
+ * protocol": long mode, identity paging, RSI = zero page).
+ */
 static void setup_guest_state(struct vcpu *vcpu)
 {
 	const struct vcpu_boot_state *b = &vcpu->boot;
 	struct vmx_vcpu *v = vcpu->arch;
-	bool pm = b->mode == VCPU_MODE_PROTECTED32;
-	static const unsigned data_segs[] = { GUEST_DS_SELECTOR, GUEST_ES_SELECTOR,
-					      GUEST_FS_SELECTOR, GUEST_GS_SELECTOR,
-					      GUEST_SS_SELECTOR };
-	uint64_t cr0 = pm ? (CR0_PE | (1UL << 4)) : (1UL << 4); /* ET is fixed to 1 */
+	uint64_t cr0 = 1UL << 4, cr3 = 0, cr4 = 0, efer = 0; /* ET is fixed to 1 */
 
-	if (pm)
-		set_segment(GUEST_CS_SELECTOR, 0x08, 0, 0xffffffff, AR_CODE32);
-	else
-		set_segment(GUEST_CS_SELECTOR, b->cs_selector, (uint64_t)b->cs_selector << 4, 0xffff,
-			    AR_CODE16);
-	for (unsigned i = 0; i < ARRAY_SIZE(data_segs); i++) {
-		if (pm)
-			set_segment(data_segs[i], 0x10, 0, 0xffffffff, AR_DATA32);
-		else
-			set_segment(data_segs[i], 0, 0, 0xffff, AR_DATA16);
+	if (b->mode == VCPU_MODE_PROTECTED32)
+		cr0 |= CR0_PE;
+	if (b->mode == VCPU_MODE_LONG64) {
+		cr0 = b->cr0;
+		cr3 = b->cr3;
+		cr4 = b->cr4;
+		efer = b->efer;
+		/* IA-32e mode guest must match EFER.LMA at entry (SDM Vol. 3C 26.3.1.1). */
+		vmcs_write32(VM_ENTRY_CONTROLS, vmcs_read32(VM_ENTRY_CONTROLS) | VM_ENTRY_IA32E_MODE);
 	}
-	set_segment(GUEST_TR_SELECTOR, 0, 0, 0xff, AR_TSS_BUSY);
-	set_segment(GUEST_LDTR_SELECTOR, 0, 0, 0, AR_UNUSABLE);
-	vmcs_writel(GUEST_GDTR_BASE, pm ? b->gdtr_base : 0);
-	vmcs_write32(GUEST_GDTR_LIMIT, pm ? b->gdtr_limit : 0xffff);
-	vmcs_writel(GUEST_IDTR_BASE, 0);
-	vmcs_write32(GUEST_IDTR_LIMIT, pm ? 0 : 0x3ff);
+	setup_segments(b);
 
 	/* NE must stay set under VMX; the guest sees its own value in the shadow. */
 	vmcs_writel(GUEST_CR0, cr0 | CR0_NE);
 	vmcs_writel(CR0_READ_SHADOW, cr0);
-	vmcs_writel(GUEST_CR3, 0);
-	vmcs_writel(GUEST_CR4, CR4_VMXE);
-	vmcs_writel(CR4_READ_SHADOW, 0);
+	vmcs_writel(GUEST_CR3, cr3);
+	vmcs_writel(GUEST_CR4, cr4 | CR4_VMXE);
+	vmcs_writel(CR4_READ_SHADOW, cr4);
 	vmcs_writel(GUEST_DR7, 0x400);
 	vmcs_writel(GUEST_RSP, b->rsp);
 	vmcs_writel(GUEST_RIP, b->rip);
@@ -168,12 +196,13 @@ static void setup_guest_state(struct vcpu *vcpu)
 	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write64(GUEST_IA32_PAT,
 		     0x0007040600070406ULL); /* power-on PAT (SDM Vol. 3A 11.12.4) */
-	vmcs_write64(GUEST_IA32_EFER, 0);
+	vmcs_write64(GUEST_IA32_EFER, efer);
 
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.rax = b->rax;
 	v->regs.rbx = b->rbx;
 	v->regs.rdx = b->rdx;
+	v->regs.rsi = b->rsi;
 	v->msrs.misc_enable = 1; /* fast strings */
 	v->msrs.mtrr_def_type = 0;
 }

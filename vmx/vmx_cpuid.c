@@ -4,6 +4,7 @@
  * Intel reserves for this, SDM Vol. 2A CPUID "Input EAX = 40000000H").
  */
 #include "kernel/arch/x86/cpu.h"
+#include "kernel/arch/x86/tsc.h"
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
 
@@ -29,6 +30,8 @@
 #define ECX_HYPERVISOR (1U << 31)
 /* Leaf 1 EDX: thermal monitor and ACPI thermal control, not virtualised. */
 #define EDX_ACPI (1U << 22)
+#define EDX_MCE        (1U << 7) /* machine checks stay the host's: MCE/MCA hidden */
+#define EDX_MCA        (1U << 14)
 #define EDX_TM   (1U << 29)
 /* Leaf 7 EBX: features that need XSAVE state or controls Strata leaves off. */
 #define L7_EBX_HIDDEN                                                                              \
@@ -53,7 +56,7 @@ enum vmexit_action vmx_handle_cpuid(struct vcpu *vcpu, struct vmx_exit *exit)
 				   ECX_XSAVE | ECX_OSXSAVE | ECX_AVX);
 			/* The virtual local APIC (vmx/dev/vlapic.c) offers both, whatever the host has. */
 			c.ecx |= ECX_HYPERVISOR | ECX_X2APIC | ECX_TSC_DEADLINE;
-			c.edx &= ~(EDX_ACPI | EDX_TM);
+			c.edx &= ~(EDX_ACPI | EDX_TM | EDX_MCE | EDX_MCA);
 			/* Initial APIC id = vCPU index; logical processor count = vCPUs. */
 			c.ebx = (c.ebx & 0x0000ffff) | (vcpu->id << 24) |
 				((vcpu->vm->vcpu_count & 0xff) << 16);
@@ -64,6 +67,21 @@ enum vmexit_action vmx_handle_cpuid(struct vcpu *vcpu, struct vmx_exit *exit)
 		case 0xd: /* XSAVE state: not offered */
 			c = (struct cpuid_regs){ 0 };
 			break;
+		case 0x15:
+			/*
+			 * The TSC as guests must time it: TSC = crystal * EBX / EAX
+			 * (SDM Vol. 3B 18.7.3). Stating it lets a guest skip
+			 * calibration, and it is the TSC's real rate, which model
+			 * numbers (leaf 0x16) need not be under emulation.
+			 */
+			c = (struct cpuid_regs){ 1, 1, (uint32_t)tsc_hz(), 0 };
+			break;
+		case 0x16: {
+			uint32_t mhz = (uint32_t)(tsc_hz() / 1000000);
+
+			c = (struct cpuid_regs){ mhz, mhz, 100, 0 };
+			break;
+		}
 		case 7:
 			if (subleaf == 0) {
 				c.ebx &= ~L7_EBX_HIDDEN;

@@ -11,6 +11,7 @@
 #include "vmx/vplatform.h"
 
 #define MSR_IA32_TSC           0x00000010
+#define MSR_IA32_BIOS_SIGN_ID  0x0000008b /* microcode revision: there is none to report */
 #define MSR_IA32_MTRRCAP       0x000000fe
 #define MSR_IA32_SYSENTER_CS   0x00000174
 #define MSR_IA32_SYSENTER_ESP  0x00000175
@@ -49,6 +50,9 @@ static bool msr_read(struct vcpu *vcpu, uint32_t msr, uint64_t *v)
 		return true;
 	case MSR_IA32_MTRRCAP:
 		*v = 0; /* no MTRRs: guests leave memory types alone */
+		return true;
+	case MSR_IA32_BIOS_SIGN_ID:
+		*v = 0;
 		return true;
 	case MSR_IA32_MTRR_DEF_TYPE:
 		*v = m->mtrr_def_type;
@@ -124,6 +128,8 @@ static bool msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t v)
 	case MSR_IA32_MTRR_DEF_TYPE:
 		m->mtrr_def_type = v & 0xcff;
 		return true;
+	case MSR_IA32_BIOS_SIGN_ID:
+		return true; /* writing 0 before CPUID 1 is how the revision is read */
 	case MSR_IA32_MISC_ENABLE:
 		m->misc_enable = v;
 		return true;

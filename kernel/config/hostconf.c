@@ -550,6 +550,7 @@ _Static_assert(HOSTCONF_MAX_CMDLINE == INI_MAX_VALUE, "any value fits cmdline");
 static const char *const hc_vm_type_names[] = {
 	[HOSTCONF_VM_MULTIBOOT] = "multiboot",
 	[HOSTCONF_VM_FLAT] = "flat",
+	[HOSTCONF_VM_LINUX] = "linux",
 };
 
 static const char *hc_parse_vm_type(const char *v, void *field)
@@ -557,7 +558,7 @@ static const char *hc_parse_vm_type(const char *v, void *field)
 	int i = hc_keyword(v, hc_vm_type_names, ARRAY_SIZE(hc_vm_type_names));
 
 	if (i < 0)
-		return "multiboot|flat";
+		return "multiboot|flat|linux";
 	*(enum hostconf_vm_type *)field = (enum hostconf_vm_type)i;
 	return NULL;
 }

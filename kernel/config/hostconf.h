@@ -125,6 +125,8 @@ enum hostconf_vm_type {
 	HOSTCONF_VM_MULTIBOOT,
 	/* Raw binary at 0x7c00 entered in 16-bit real mode, like a boot sector. */
 	HOSTCONF_VM_FLAT,
+	/* Linux bzImage through the x86 boot protocol, 64-bit entry, ACPI tables (vmx/loader/bzimage.h). */
+	HOSTCONF_VM_LINUX,
 };
 
 /*

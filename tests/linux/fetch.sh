@@ -88,17 +88,20 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 # --- kernel ---------------------------------------------------------------
 if ! check_kernel "$out/vmlinuz"; then
 	download "$pkg" || die "cannot download $pkg"
-	deb=$(ls "$tmp"/"${pkg}"_*.deb | head -n 1)
+	set -- "$tmp"/"${pkg}"_*.deb
+	deb=$1
 	# Only boot/ is needed: skip the ~400 MB of modules dpkg-deb -x would write.
 	dpkg-deb --fsys-tarfile "$deb" |
 		(cd "$tmp" && tar -xf - --wildcards './boot/vmlinuz-*' './boot/config-*') ||
 		die "no boot/vmlinuz-* in $deb"
 	set -- "$tmp"/boot/vmlinuz-*
-	[ $# -eq 1 ] && [ -f "$1" ] || die "expected one boot/vmlinuz-* in $deb"
+	if [ $# -ne 1 ] || [ ! -f "$1" ]; then
+		die "expected one boot/vmlinuz-* in $deb"
+	fi
 	release=${1##*/vmlinuz-}
 	check_kernel "$1" || die "$1 is not a sane bzImage"
 	cp "$tmp/boot/config-$release" "$out/config"
-	cp "$1" "$out/vmlinuz.tmp" && mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+	cp "$1" "$out/vmlinuz.tmp.$$" && mv "$out/vmlinuz.tmp.$$" "$out/vmlinuz"
 	version=$(dpkg-deb -f "$deb" Version)
 	echo "$pkg $version $release" >"$out/kernel.txt"
 	echo "fetch: kernel $release ($pkg $version), $(wc -c <"$out/vmlinuz") bytes"
@@ -107,10 +110,11 @@ fi
 # --- busybox --------------------------------------------------------------
 if ! check_busybox "$out/busybox"; then
 	download busybox-static || die "cannot download busybox-static"
-	deb=$(ls "$tmp"/busybox-static_*.deb | head -n 1)
+	set -- "$tmp"/busybox-static_*.deb
+	deb=$1
 	dpkg-deb -x "$deb" "$tmp/bb"
 	check_busybox "$tmp/bb/bin/busybox" || die "bin/busybox of $deb is not a sane static busybox"
-	cp "$tmp/bb/bin/busybox" "$out/busybox.tmp" && mv "$out/busybox.tmp" "$out/busybox"
+	cp "$tmp/bb/bin/busybox" "$out/busybox.tmp.$$" && mv "$out/busybox.tmp.$$" "$out/busybox"
 	echo "busybox-static $(dpkg-deb -f "$deb" Version)" >"$out/busybox.txt"
 	echo "fetch: $(cat "$out/busybox.txt"), $(wc -c <"$out/busybox") bytes"
 fi

@@ -16,6 +16,9 @@
 #                        log: see bochs_mark below. Bare Bochs only: under a
 #                        hypervisor port 0x402 is not Bochs's.
 
+# Word splitting of $(...) is wanted throughout.
+# shellcheck disable=SC2013,SC2046
+
 PATH=/bin
 export PATH
 
@@ -88,6 +91,8 @@ if [ "$workload" = 1 ]; then
 	cat /tmp/part /tmp/part /tmp/part /tmp/part /tmp/part /tmp/part /tmp/part /tmp/part >/tmp/data
 	rm -f /tmp/part
 	say "workload start loop=$loop forks=$forks"
+	set -- $(timer_counts)
+	irqs0=$1
 	bochs_mark
 	t0=$(now_ns)
 	i=0
@@ -104,7 +109,9 @@ if [ "$workload" = 1 ]; then
 	done
 	t3=$(now_ns)
 	bochs_mark
+	set -- $(timer_counts)
 	say "workload loop_ns=$((t1 - t0)) gzip_ns=$((t2 - t1)) fork_ns=$((t3 - t2)) total_ns=$((t3 - t0))"
+	say "workload timer_irqs=$(($1 - irqs0))"
 	say "workload gzip_bytes=$(wc -c </tmp/data.gz)"
 	# The TSC frequency the kernel converts with: ns * MHz / 1000 = TSC ticks.
 	say "workload tsc_mhz=$(dmesg | awk '/ tsc: / {

@@ -119,7 +119,7 @@ def main():
     if same:  # leave the file and its mtime alone for make
         print("mkinitramfs: %s up to date, %d bytes" % (args.out, len(data)))
         return
-    tmp = args.out + ".tmp"
+    tmp = "%s.tmp.%d" % (args.out, os.getpid())
     with open(tmp, "wb") as f:
         f.write(data)
     os.replace(tmp, args.out)

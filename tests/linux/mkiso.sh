@@ -27,6 +27,7 @@ fi
 "$here/fetch.sh" "$out" >/dev/null
 python3 "$here/mkinitramfs.py" --busybox "$out/busybox" --out "$out/initramfs.cpio.gz" >/dev/null
 
+mkdir -p "$(dirname "$iso")"
 root=$iso.root
 rm -rf "$root"
 mkdir -p "$root/boot/grub"

@@ -604,6 +604,7 @@ static void test_vm_full(void **state)
 	assert_null(hostconf_find_vm(&c, ""));
 	assert_string_equal(hostconf_vm_type_name(HOSTCONF_VM_MULTIBOOT), "multiboot");
 	assert_string_equal(hostconf_vm_type_name(HOSTCONF_VM_FLAT), "flat");
+	assert_string_equal(hostconf_vm_type_name(HOSTCONF_VM_LINUX), "linux");
 	assert_string_equal(hostconf_vm_type_name((enum hostconf_vm_type)2), "?");
 }
 
@@ -931,10 +932,10 @@ static void test_vm_other_keys(void **state)
 	expect_vm("type = Multiboot\n", &c, "");
 	assert_int_equal(c.vms[0].type, HOSTCONF_VM_MULTIBOOT);
 	expect_vm("type = elf\n", &c,
-		  "4|line 4: [vm t] type: expected multiboot|flat, got \"elf\"\n");
+		  "4|line 4: [vm t] type: expected multiboot|flat|linux, got \"elf\"\n");
 	assert_int_equal(c.vms[0].type, HOSTCONF_VM_MULTIBOOT);
 	expect_vm("type = multiboot2\n", &c,
-		  "4|line 4: [vm t] type: expected multiboot|flat, got \"multiboot2\"\n");
+		  "4|line 4: [vm t] type: expected multiboot|flat|linux, got \"multiboot2\"\n");
 }
 
 static void test_vm_required(void **state)

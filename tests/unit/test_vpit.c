@@ -607,6 +607,28 @@ static void test_mode4(void **state)
 	assert_int_equal(vpit_next_event_ns(&pit), UINT64_MAX);
 }
 
+/* A mode 4 count rewritten during the strobe: OUT rises at the load, the new strobe follows. */
+static void test_mode4_retrigger_in_strobe(void **state)
+{
+	at(100);
+	control(VPIT_CW_RW_LSB | VPIT_CW_MODE(4));
+	out8(CH0, 3);
+	at(104);
+	vpit_update(&pit);
+	clear_irq_log();
+	assert_false(out_pin(0));
+	out8(CH0, 5);
+	assert_int_equal(vpit_next_event_ns(&pit), tick_ns(105));
+	at(105);
+	vpit_update(&pit);
+	assert_int_equal(irq_calls, 1);
+	assert_true(irq_log[0]);
+	assert_int_equal(pit.irq0_edges, 1);
+	assert_int_equal(vpit_next_event_ns(&pit), tick_ns(111));
+	at(110);
+	assert_false(out_pin(0));
+}
+
 /* Mode 4 with GATE low: counting stops; OUT unaffected. */
 static void test_mode4_gate(void **state)
 {
@@ -857,6 +879,7 @@ int main(void)
 		cmocka_unit_test_setup(test_mode3_edges, setup),
 		cmocka_unit_test_setup(test_mode3_half_cycle_switch, setup),
 		cmocka_unit_test_setup(test_mode4, setup),
+		cmocka_unit_test_setup(test_mode4_retrigger_in_strobe, setup),
 		cmocka_unit_test_setup(test_mode4_gate, setup),
 		cmocka_unit_test_setup(test_mode5, setup),
 		cmocka_unit_test_setup(test_bcd, setup),

@@ -399,6 +399,43 @@ static void test_alarm(void **state)
 	wr(VRTC_HOURS_ALARM, 0x13);
 	at(third + 180000ull * SECOND);
 	assert_int_equal(rd(VRTC_REG_C), VRTC_C_UF);
+	/* A possible one, two days unobserved: matched on the way. */
+	wr(VRTC_HOURS_ALARM, 0x81);
+	at(third + 360000ull * SECOND);
+	assert_int_equal(rd(VRTC_REG_C), VRTC_C_IRQF | VRTC_C_AF | VRTC_C_UF);
+}
+
+/* Long gaps between looks: a match one update past the gap, and one just before it. */
+static void test_alarm_boundaries(void **state)
+{
+	uint64_t end_1799 = FIRST_UPDATE + 1798ull * SECOND + UPDATE_END; /* 12:29:59 */
+
+	wr(VRTC_REG_A, VRTC_A_DV_32K);
+	wr(VRTC_SECONDS_ALARM, 0x00);
+	wr(VRTC_MINUTES_ALARM, 0x30);
+	wr(VRTC_HOURS_ALARM, 0xc0); /* any hour */
+	at(end_1799);
+	assert_int_equal(rd(VRTC_REG_C), VRTC_C_UF);
+	assert_int_equal(rd(VRTC_MINUTES), 0x29);
+	at(end_1799 + SECOND - 1);
+	assert_int_equal(rd(VRTC_REG_C), 0x00);
+	at(end_1799 + SECOND); /* 12:30:00 */
+	assert_int_equal(rd(VRTC_REG_C), VRTC_C_AF | VRTC_C_UF);
+	/* From 12:30:00 to 13:29:59 in one look: no match; one more update: a match. */
+	at(end_1799 + 3601ull * SECOND - UPDATE_END - 1);
+	assert_int_equal(rd(VRTC_SECONDS), 0x59);
+	assert_int_equal(rd(VRTC_REG_C), VRTC_C_UF);
+	at(end_1799 + 3601ull * SECOND);
+	assert_int_equal(rd(VRTC_REG_C), VRTC_C_AF | VRTC_C_UF);
+	/* 12-hour mode: 0x12 is midnight, not noon; 0x92 is noon. */
+	wr(VRTC_REG_B, 0x00);
+	wr(VRTC_HOURS_ALARM, 0x12);
+	wr(VRTC_MINUTES_ALARM, 0xc0);
+	wr(VRTC_SECONDS_ALARM, 0xc0);
+	at(end_1799 + 6000ull * SECOND); /* 14:10:00: noon was passed, midnight not */
+	assert_int_equal(rd(VRTC_REG_C), VRTC_C_UF);
+	at(end_1799 + 42000ull * SECOND); /* past midnight */
+	assert_int_equal(rd(VRTC_REG_C), VRTC_C_AF | VRTC_C_UF);
 }
 
 /* The periodic rates of the RS3-RS0 table (32.768 kHz time base), in time-base ticks. */
@@ -573,6 +610,7 @@ int main(void)
 		cmocka_unit_test_setup(test_update_interrupt, setup),
 		cmocka_unit_test_setup(test_flags_without_enables, setup),
 		cmocka_unit_test_setup(test_alarm, setup),
+		cmocka_unit_test_setup(test_alarm_boundaries, setup),
 		cmocka_unit_test(test_periodic_rates),
 		cmocka_unit_test_setup(test_divider, setup),
 		cmocka_unit_test_setup(test_registers_c_d_index, setup),

@@ -255,37 +255,63 @@ static uint64_t vrtc_period(const struct vrtc *rtc)
 /*
  * "Alarm": AF is set at an update when the seconds, minutes and hours
  * match their alarm bytes; a "don't care" byte (11XXXXXX) matches all.
+ * Bytes compare as formatted, so a 12-hour alarm names its PM bit.
  */
-static bool vrtc_alarm_matches(const struct vrtc *rtc, int64_t s)
+static bool vrtc_alarm_byte(const struct vrtc *rtc, unsigned index, uint8_t now)
 {
-	static const uint8_t alarm[3] = { VRTC_SECONDS_ALARM, VRTC_MINUTES_ALARM,
-					  VRTC_HOURS_ALARM };
-	int64_t sod = vrtc_mod(s, VRTC_DAY);
-	uint8_t now[3];
+	uint8_t a = rtc->cmos[index];
 
-	now[0] = vrtc_encode(rtc, sod % 60);
-	now[1] = vrtc_encode(rtc, sod / 60 % 60);
-	now[2] = vrtc_encode_hour(rtc, (unsigned)(sod / 3600));
-	for (unsigned i = 0; i < 3; i++) {
-		uint8_t a = rtc->cmos[alarm[i]];
-
-		if ((a & VRTC_ALARM_DONTCARE) != VRTC_ALARM_DONTCARE && a != now[i])
-			return false;
-	}
-	return true;
+	return (a & VRTC_ALARM_DONTCARE) == VRTC_ALARM_DONTCARE || a == now;
 }
 
-/* Did any update in [k0, k1) (update numbers) match the alarm? A day covers every match. */
+/* Can any time of day match the alarm bytes? (0x13 in 12-hour BCD cannot.) */
+static bool vrtc_alarm_possible(const struct vrtc *rtc)
+{
+	bool sec = false, min = false, hour = false;
+
+	for (unsigned v = 0; v < 60; v++) {
+		sec |= vrtc_alarm_byte(rtc, VRTC_SECONDS_ALARM, vrtc_encode(rtc, v));
+		min |= vrtc_alarm_byte(rtc, VRTC_MINUTES_ALARM, vrtc_encode(rtc, v));
+		if (v < 24)
+			hour |= vrtc_alarm_byte(rtc, VRTC_HOURS_ALARM, vrtc_encode_hour(rtc, v));
+	}
+	return sec && min && hour;
+}
+
+/*
+ * Did the time pass through a match in seconds s0..s1 (one update each)?
+ * Skips whole hours and minutes that cannot match, so a day of updates
+ * costs a few dozen steps; a day covers every time of day.
+ */
+static bool vrtc_alarm_between(const struct vrtc *rtc, int64_t s0, int64_t s1)
+{
+	if (!vrtc_alarm_possible(rtc))
+		return false;
+	if (s1 - s0 >= VRTC_DAY)
+		return true;
+	for (int64_t s = s0; s <= s1;) {
+		int64_t sod = vrtc_mod(s, VRTC_DAY);
+
+		if (!vrtc_alarm_byte(rtc, VRTC_HOURS_ALARM,
+				     vrtc_encode_hour(rtc, (unsigned)(sod / 3600))))
+			s += 3600 - sod % 3600;
+		else if (!vrtc_alarm_byte(rtc, VRTC_MINUTES_ALARM, vrtc_encode(rtc, sod / 60 % 60)))
+			s += 60 - sod % 60;
+		else if (!vrtc_alarm_byte(rtc, VRTC_SECONDS_ALARM, vrtc_encode(rtc, sod % 60)))
+			s++;
+		else
+			return true;
+	}
+	return false;
+}
+
+/* Did any of the updates numbered k0 .. k1-1 match the alarm? */
 static bool vrtc_alarm_in(const struct vrtc *rtc, uint64_t k0, uint64_t k1)
 {
 	uint64_t b0 = vrtc_first_boundary(rtc);
 
-	if (k1 - k0 > VRTC_DAY)
-		k0 = k1 - VRTC_DAY;
-	for (uint64_t k = k0; k < k1; k++)
-		if (vrtc_alarm_matches(rtc, vrtc_secs_at(rtc, b0 + k * VRTC_TB_HZ)))
-			return true;
-	return false;
+	return vrtc_alarm_between(rtc, vrtc_secs_at(rtc, b0 + k0 * VRTC_TB_HZ),
+				  vrtc_secs_at(rtc, b0 + (k1 - 1) * VRTC_TB_HZ));
 }
 
 /* "IRQF = PF * PIE + AF * AIE + UF * UIE"; the IRQ pin follows it. */
@@ -326,7 +352,7 @@ static void vrtc_sync(struct vrtc *rtc, uint64_t h)
 
 		if (k1 > k0) {
 			rtc->flags |= VRTC_C_UF;
-			if (vrtc_alarm_in(rtc, k0, k1))
+			if (!(rtc->flags & VRTC_C_AF) && vrtc_alarm_in(rtc, k0, k1))
 				rtc->flags |= VRTC_C_AF;
 		}
 	}

@@ -27,6 +27,7 @@
 #define APIC_PPR       0x0a0
 #define APIC_EOI       0x0b0
 #define APIC_LDR       0x0d0
+#define APIC_DFR       0x0e0
 #define APIC_SVR       0x0f0
 #define APIC_ISR       0x100 /* 8 registers, 0x10 apart */
 #define APIC_TMR       0x180

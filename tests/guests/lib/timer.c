@@ -53,17 +53,24 @@ bool pit_ch2_measure(uint16_t latch, struct pit_measurement *m)
 bool timer_calibrate(const char *check)
 {
 	struct pit_measurement m;
+	uint64_t best = ~0ull;
+	unsigned int i;
 
-	if (!pit_ch2_measure(PIT_LATCH_10MS, &m)) {
-		test_fail(check, "PIT counter 2 OUT2 never rose (port 0x61 bit 5) "
-				 "within %llu TSC ticks",
-			  (unsigned long long)PIT_MEASURE_BUDGET);
-		return false;
+	/* The shorter of two: a late look at OUT2 only lengthens a run. */
+	for (i = 0; i < 2; i++) {
+		if (!pit_ch2_measure(PIT_LATCH_10MS, &m)) {
+			test_fail(check, "PIT counter 2 OUT2 never rose (port 0x61 bit 5) "
+					 "within %llu TSC ticks",
+				  (unsigned long long)PIT_MEASURE_BUDGET);
+			return false;
+		}
+		if (m.tsc < best)
+			best = m.tsc;
 	}
-	timer_tsc_per_ms = (uint32_t)div_u64_u32(m.tsc, 10);
+	timer_tsc_per_ms = (uint32_t)div_u64_u32(best, 10);
 	if (!timer_tsc_per_ms) {
 		test_fail(check, "10 ms of PIT counter 2 took %llu TSC ticks",
-			  (unsigned long long)m.tsc);
+			  (unsigned long long)best);
 		return false;
 	}
 	test_info("timer: TSC %u ticks/ms against PIT counter 2", timer_tsc_per_ms);

@@ -45,7 +45,8 @@ uint32_t pm_timer_read(void);
 extern uint32_t timer_tsc_per_ms;
 
 /*
- * Measure the TSC against 10 ms of counter 2 and set timer_tsc_per_ms;
+ * Measure the TSC against 10 ms of counter 2 (the shorter of two runs)
+ * and set timer_tsc_per_ms;
  * prints "INFO timer: ..." and returns false (with a FAIL line named
  * @check) if the PIT gave nothing usable.
  */
