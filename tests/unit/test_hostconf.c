@@ -605,7 +605,7 @@ static void test_vm_full(void **state)
 	assert_string_equal(hostconf_vm_type_name(HOSTCONF_VM_MULTIBOOT), "multiboot");
 	assert_string_equal(hostconf_vm_type_name(HOSTCONF_VM_FLAT), "flat");
 	assert_string_equal(hostconf_vm_type_name(HOSTCONF_VM_LINUX), "linux");
-	assert_string_equal(hostconf_vm_type_name((enum hostconf_vm_type)2), "?");
+	assert_string_equal(hostconf_vm_type_name((enum hostconf_vm_type)3), "?");
 }
 
 static void test_vm_defaults(void **state)
