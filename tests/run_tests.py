@@ -300,6 +300,45 @@ def t_vm_no_vmx():
     expect_end(r.lines, "good", r"strata: vm good refused: this CPU cannot run guests .*")
 
 
+LINUX_FILES = {"linux/vmlinuz": os.path.join(BUILD, "linux", "vmlinuz"),
+               "linux/initramfs.cpio.gz": os.path.join(BUILD, "linux", "initramfs.cpio.gz")}
+
+
+def linux_marker(lines, name):
+    """The value of the guest's "LINUX: name=value" line (last one wins)."""
+    values = [l.split("=", 1)[1] for l in vm_lines(lines, "linux")
+              if l.startswith("LINUX: %s=" % name)]
+    if not values:
+        raise Failure("vm linux: no 'LINUX: %s=' marker" % name)
+    return values[-1]
+
+
+def t_vm_linux(vcpus):
+    """Issue 4's acceptance: Debian's kernel to /init under Strata, beside a test guest."""
+    def run():
+        conf = "tests/configs/vm/linux.conf" if vcpus == 1 else "tests/configs/vm/linux-smp.conf"
+        _, iso = build_media("vm-linux-%d" % vcpus, conf, ["spin.elf"], extra=LINUX_FILES)
+        r = emu.run_bochs("vm-linux-%dvcpu" % vcpus, iso=iso, cpus=2, memory=512, timeout=1200,
+                          stop_at=[r"Kernel panic"])
+        check_boot(r, boot="multiboot2", cpus=(2, 2), vmx=True, memory_mib=512)
+        lines = r.lines
+        if "LINUX: init started" not in vm_lines(lines, "linux"):
+            raise Failure("vm linux: /init never started")
+        if linux_marker(lines, "nproc") != str(vcpus):
+            raise Failure("vm linux: nproc=%s, expected %d" % (linux_marker(lines, "nproc"), vcpus))
+        if linux_marker(lines, "clocksource") != "tsc":
+            raise Failure("vm linux: clocksource=%s" % linux_marker(lines, "clocksource"))
+        if linux_marker(lines, "console") != "ttyS0":
+            raise Failure("vm linux: console=%s" % linux_marker(lines, "console"))
+        first, later = int(linux_marker(lines, "timer_irqs")), int(linux_marker(lines, "timer_irqs_later"))
+        if not 0 < first < later:
+            raise Failure("vm linux: timer interrupts %d then %d do not count up" % (first, later))
+        expect_end(lines, "linux", r"strata: vm linux stopped reason=powered off \(ACPI S5\)")
+        expect_guest_passed(lines, "worker")
+        expect_end(lines, "worker", r"strata: vm worker exited code=0")
+    return run
+
+
 BOOT_TESTS = [
     ("boot/qemu-ovmf-esp-1cpu", t_qemu_ovmf_esp(1)),
     ("boot/qemu-ovmf-esp-4cpu", t_qemu_ovmf_esp(4)),
@@ -317,6 +356,8 @@ BOOT_TESTS = [
     ("vm/sharing", t_vm_sharing),
     ("vm/refused", t_vm_refused),
     ("vm/no-vmx", t_vm_no_vmx),
+    ("linux/1-vcpu", t_vm_linux(1)),
+    ("linux/2-vcpus", t_vm_linux(2)),
 ]
 
 

@@ -2,8 +2,18 @@
 
 .PHONY: test check bench run run-qemu fuzz-build
 
+# The Linux guest of the acceptance tests: Debian's kernel and busybox,
+# fetched at test time (never committed) into $(BUILD)/linux/.
+LINUX_DIR := $(BUILD)/linux
+$(LINUX_DIR)/vmlinuz $(LINUX_DIR)/busybox: tests/linux/fetch.sh | $(DEPS_STAMP)
+	tests/linux/fetch.sh $(LINUX_DIR)
+$(LINUX_DIR)/initramfs.cpio.gz: $(LINUX_DIR)/busybox tests/linux/mkinitramfs.py tests/linux/init.sh
+	python3 tests/linux/mkinitramfs.py --busybox $(LINUX_DIR)/busybox --init tests/linux/init.sh --out $@
+.PHONY: linux-assets
+linux-assets: $(LINUX_DIR)/vmlinuz $(LINUX_DIR)/initramfs.cpio.gz
+
 # make test: host unit tests, then every boot test (tests/run_tests.py).
-test: all unit guests $(CONFFILES_TOOL)
+test: all unit guests linux-assets $(CONFFILES_TOOL)
 	python3 tests/run_tests.py
 
 # make run: Strata under Bochs (VT-x, 2 CPUs) with the two demo VMs of

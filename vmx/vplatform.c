@@ -126,7 +126,15 @@ static void lapic_send_ipi(void *ctx, struct vlapic *source, const struct vlapic
 			v->nmi_pending = true;
 			break;
 		case VLAPIC_DM_INIT:
-			if (i != 0)
+			/*
+			 * A vCPU already waiting for SIPI resets here and now; a
+			 * running one resets on its own CPU (vcpu_arch_run()).
+			 */
+			if (i == 0)
+				continue;
+			if (v->state == VCPU_WAIT_SIPI)
+				vlapic_init_reset(&v->lapic);
+			else
 				v->init_pending = true;
 			break;
 		case VLAPIC_DM_SIPI:
