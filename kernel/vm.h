@@ -72,6 +72,7 @@ struct vcpu {
 	volatile bool nmi_pending;
 	volatile bool irq_check; /* devices changed: look for an interrupt before entering */
 	volatile bool init_pending; /* INIT received: reset, then wait for SIPI */
+	volatile bool halt_noirq;   /* halted with interrupts disabled */
 	uint32_t id;              /* 0 = boot vCPU */
 	uint32_t cpu;             /* physical CPU index it is pinned to */
 	volatile uint32_t state;  /* enum vcpu_state */

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Strata's benchmarks: figures only, nothing here asserts on time.
 
-Usage: tests/bench.py [--skip-bochs] [--skip-vm] [--skip-qemu]
+Usage: tests/bench.py [--skip-bochs] [--skip-vm] [--skip-linux] [--skip-qemu]
+                      [--only-linux]
 
 Prints one line per figure, stable for scripts:
 
@@ -34,7 +35,35 @@ Prints one line per figure, stable for scripts:
      window. Plus the static per-VM-slot state (struct vm with its console
      ring, the VT-x per-VM and per-vCPU structs), reserved in .bss for all
      VM_MAX slots at build time, read from the kernel's symbol table.
-4. QEMU + OVMF (TCG) wall time from process start to "strata: ready" on
+4. Linux bare versus under Strata (issue 4's bench), one run of each in the
+   same Bochs configuration (1 CPU, corei7_skylake_x, sync=none, megs 512):
+   Debian's kernel (build/linux/vmlinuz, `make linux-assets`), one initramfs
+   and one command line (tests/configs/bench/linux.conf's cmdline), booted
+   bare by GRUB from an ISO built here like tests/linux/mkiso.sh's, and as
+   the only VM of Strata (that config, the VM pinned to CPU 0). The
+   initramfs is tests/linux/init.sh's plus /bin/tscinit, a 13 KB static
+   program built here and started by the kernel (rdinit=/bin/tscinit): its
+   first instruction is RDTSC, it prints "BENCH rdinit_tsc=N" and execs
+   /init, whose first line is "LINUX: init started". The guest's TSC is
+   Bochs's tick counter in both runs (Strata sets no TSC offset), so:
+   - boot: ticks from the kernel's first instruction to tscinit's RDTSC.
+     Kernel entry bare: the bochs.log tick of verify_cpu's MSR 0x1a0 read
+     in startup_32 (tests/linux/boot_bare.py's bochs_ticks); under Strata:
+     the VM's start line, tsc + setup_ticks (the end of vmm_start(); the
+     guest's first instruction follows after the host's log lines).
+     printk timestamps and /proc/uptime cannot serve here: the kernel's
+     clocks count from its own start of sched_clock and ran on jiffies
+     before the TSC took over (bare, "Run /init" says 7.1 s for 1.8 s of
+     TSC).
+   - wall time of each whole Bochs run (process start to exit, BIOS to
+     power-off, workload included).
+   - the workload (strata.workload=1): /init's loop_ns, gzip_ns, fork_ns,
+     total_ns from the guest's clocksource (tsc), converted back to ticks
+     with the tsc_mhz each guest reports (the kernels calibrate differently
+     bare and under Strata); ratios are Strata over bare, in ticks.
+   The aims of issue 4 (workload <= 1.05, boot <= 1.15) are printed as
+   context, not checked.
+5. QEMU + OVMF (TCG) wall time from process start to "strata: ready" on
    serial, 1 and 4 CPUs, median of 3 runs. Wall time on this machine only:
    it moves with host load.
 
@@ -52,10 +81,12 @@ import statistics
 import struct
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "integration"))
+sys.path.insert(0, os.path.join(HERE, "linux"))
 os.chdir(os.path.dirname(HERE))  # run_tests and emu use paths relative to the repo
 
 import emu  # noqa: E402
@@ -407,6 +438,255 @@ def bench_vm_static():
          % (vm_max, " + ".join("%s %d" % (t, sizes[t]) for t in tables)))
 
 
+# --- Linux bare versus under Strata (Bochs, 1 CPU) ----------------------
+
+LINUX_CONF = "tests/configs/bench/linux.conf"
+LINUX_ASSETS = os.path.join(run_tests.BUILD, "linux")
+LINUX_OUT = os.path.join(BENCH_DIR, "linux")
+LINUX_MEGS = 512              # Bochs's RAM in both runs
+LINUX_TIMEOUT = 1800          # s per run; a run takes ~2-5 min
+LINUX_STOP = [r"Kernel panic - not syncing"]
+BOOT_AIM, WORKLOAD_AIM = 1.15, 1.05
+RDINIT_TSC = re.compile(r"^BENCH rdinit_tsc=(\d+)$")
+WORKLOAD = re.compile(r"^LINUX: workload loop_ns=(\d+) gzip_ns=(\d+) fork_ns=(\d+) "
+                      r"total_ns=(\d+)$")
+WORKLOAD_PARTS = ("loop", "gzip", "fork", "total")
+WORKLOAD_WHAT = {
+    "loop": "busybox ash loop of strata.loop iterations (default 30000)",
+    "gzip": "gzip -c of a generated 4 MiB file in tmpfs",
+    "fork": "fork+exec of /bin/true, strata.forks times (default 500)",
+    "total": "loop + gzip + fork",
+}
+
+# /bin/tscinit: the initramfs's first program (rdinit=), so the moment the
+# kernel hands over to user space is read with RDTSC the same way bare and
+# under Strata. busybox cannot run RDTSC. The kernel opens /dev/console as
+# fds 0-2 before it starts it; the environment it built for init goes on to
+# /init.
+TSCINIT_C = r"""
+/* Written by tests/bench.py: rdinit= of the bench's Linux guest. */
+static long sys3(long n, long a, long b, long c)
+{
+	long r;
+
+	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
+__attribute__((used)) void tscinit_main(long *sp)
+{
+	unsigned int lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	unsigned long t = ((unsigned long)hi << 32) | lo;
+	static char line[64] = "BENCH rdinit_tsc=";
+	static char *argv[] = { "/init", 0 };
+	char digits[24];
+	int n = 0, len = 17;
+
+	do {
+		digits[n++] = (char)('0' + t % 10);
+		t /= 10;
+	} while (t);
+	while (n)
+		line[len++] = digits[--n];
+	line[len++] = '\n';
+	sys3(1, 1, (long)line, len);                             /* write(1, ...) */
+	sys3(59, (long)"/init", (long)argv, (long)(sp + sp[0] + 2)); /* execve, envp */
+	sys3(60, 127, 0, 0);                                     /* exit */
+}
+
+__asm__(".globl _start\n_start:\n\tmov %rsp, %rdi\n\tand $-16, %rsp\n"
+	"\tcall tscinit_main\n\thlt\n");
+"""
+
+# tests/linux/mkiso.sh's grub.cfg, with this bench's initramfs.
+BARE_GRUB_CFG = """\
+# Generated by tests/bench.py (as tests/linux/mkiso.sh does)
+serial --unit=0 --speed=115200
+terminal_input serial
+terminal_output serial
+set timeout_style=hidden
+set timeout=0
+menuentry "Linux (bare)" {
+	linux /vmlinuz %s
+	initrd /initramfs.cpio.gz
+	boot
+}
+"""
+
+
+def conf_cmdline(path):
+    """The cmdline value of a Strata config (ini.h: double quotes, \\" and \\\\)."""
+    with open(path) as f:
+        for line in f:
+            m = re.match(r'^\s*cmdline\s*=\s*"((?:[^"\\]|\\.)*)"\s*$', line)
+            if m:
+                return re.sub(r"\\(.)", r"\1", m.group(1))
+            m = re.match(r"^\s*cmdline\s*=\s*(\S.*?)\s*$", line)
+            if m:
+                return m.group(1)
+    raise ValueError("%s: no cmdline" % path)
+
+
+def linux_media():
+    """(cmdline, bare ISO, Strata ISO): one kernel, one initramfs, one cmdline."""
+    vmlinuz = os.path.join(LINUX_ASSETS, "vmlinuz")
+    busybox = os.path.join(LINUX_ASSETS, "busybox")
+    if not (os.path.exists(vmlinuz) and os.path.exists(busybox)):
+        subprocess.run(["make", "-s", "linux-assets"], check=True)
+    os.makedirs(LINUX_OUT, exist_ok=True)
+    src = os.path.join(LINUX_OUT, "tscinit.c")
+    tscinit = os.path.join(LINUX_OUT, "tscinit")
+    with open(src, "w") as f:
+        f.write(TSCINIT_C)
+    subprocess.run(["gcc", "-static", "-nostdlib", "-nostartfiles", "-O2", "-ffreestanding",
+                    "-fno-builtin", "-fno-stack-protector", "-fno-pie", "-no-pie",
+                    "-fcf-protection=none", "-s", "-Wall", "-Wextra", "-Werror", "-o", tscinit,
+                    src], check=True)
+    initramfs = os.path.join(LINUX_OUT, "initramfs.cpio.gz")
+    subprocess.run(["python3", "tests/linux/mkinitramfs.py", "--busybox", busybox,
+                    "--init", "tests/linux/init.sh", "--out", initramfs,
+                    "--file", "%s=/bin/tscinit" % tscinit], check=True, stdout=subprocess.DEVNULL)
+    cmdline = conf_cmdline(LINUX_CONF)
+
+    root = os.path.join(LINUX_OUT, "bare-root")
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(os.path.join(root, "boot", "grub"))
+    shutil.copy(vmlinuz, os.path.join(root, "vmlinuz"))
+    shutil.copy(initramfs, os.path.join(root, "initramfs.cpio.gz"))
+    with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write(BARE_GRUB_CFG % cmdline)
+    bare_iso = os.path.join(LINUX_OUT, "bare.iso")
+    subprocess.run(["grub-mkrescue", "-o", bare_iso, root], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    shutil.rmtree(root)
+
+    _, strata_iso = run_tests.build_media(
+        "bench-linux", LINUX_CONF,
+        extra={"linux/vmlinuz": vmlinuz, "linux/initramfs.cpio.gz": initramfs})
+    return cmdline, bare_iso, strata_iso
+
+
+def linux_run(run, iso, guest_lines):
+    """One 1-CPU Bochs run: dict of what was seen, with 'why' when it went wrong."""
+    start = time.monotonic()
+    r = emu.run_bochs(run, iso=iso, cpus=1, memory=LINUX_MEGS, timeout=LINUX_TIMEOUT,
+                      stop_at=LINUX_STOP)
+    got = {"wall": time.monotonic() - start, "log": "build/test-runs/%s/" % run, "r": r}
+    lines = guest_lines(r.lines)
+    for line in lines:
+        m = RDINIT_TSC.match(line)
+        if m and "user" not in got:
+            got["user"] = int(m.group(1))
+        m = WORKLOAD.match(line)
+        if m:
+            got["workload"] = dict(zip(WORKLOAD_PARTS, map(int, m.groups())))
+        for key in ("tsc_mhz", "gzip_bytes", "timer_irqs"):
+            if line.startswith("LINUX: workload %s=" % key):
+                got[key] = line.split("=", 1)[1]
+    if "LINUX: init started" not in lines:
+        got["why"] = "/init never started"
+    elif "LINUX: powering off" not in lines:
+        got["why"] = "no 'LINUX: powering off'"
+    if "why" in got:
+        got["why"] += ", %s, exit %s%s; logs: %s" % (
+            "timed out" if r.timed_out else "ended", r.returncode,
+            "" if not any("Kernel panic" in l for l in r.lines) else ", kernel panic", got["log"])
+    return got
+
+
+def bench_linux():
+    import boot_bare  # tests/linux/: the kernel-entry tick in bochs.log
+    cmdline, bare_iso, strata_iso = linux_media()
+    where = "Bochs 1 CPU corei7_skylake_x sync=none megs %d, one run" % LINUX_MEGS
+
+    bare = linux_run("bench-linux-bare", bare_iso, lambda lines: lines)
+    bare["entry"], _ = boot_bare.bochs_ticks(os.path.join(bare["r"].workdir, "bochs.log"))
+    strata = linux_run("bench-linux-strata", strata_iso,
+                       lambda lines: run_tests.vm_lines(lines, "linux"))
+    s_lines = strata["r"].lines
+    start = start_line(s_lines, "linux")
+    strata["entry"] = start[0] + start[1] if start else None
+    ended = [l for l in s_lines if re.match(r"^strata: vm linux (exited|stopped)", l)]
+    if "why" not in strata and ended != ["strata: vm linux stopped reason=powered off (ACPI S5)"]:
+        strata["why"] = "vm linux ended with %r; logs: %s" % (ended, strata["log"])
+
+    # Boot: kernel entry to the first user-space instruction.
+    def boot_ticks(g):
+        if "user" in g and g.get("entry") is not None:
+            return g["user"] - g["entry"]
+        return None
+    b, s = boot_ticks(bare), boot_ticks(strata)
+    if b is None:
+        missing("linux.boot.bare", bare.get("why") or "no kernel-entry tick (MSR 0x1a0 "
+                "in bochs.log) or no BENCH rdinit_tsc line; logs: %s" % bare["log"])
+    else:
+        emit("linux.boot.bare", b, "ticks",
+             "GRUB ISO, kernel entry (bochs.log: verify_cpu's MSR 0x1a0 read at tick %d, a "
+             "few hundred instructions into startup_32) to RDTSC of /bin/tscinit, the "
+             "kernel's first user-space instruction (at %d); 'LINUX: init started' follows "
+             "after ash starts and mounts /proc and /sys; %s; cmdline: %s"
+             % (bare["entry"], bare["user"], where, cmdline))
+    if s is None:
+        missing("linux.boot.strata", strata.get("why") or "no 'strata: vm linux start' line "
+                "or no BENCH rdinit_tsc line; logs: %s" % strata["log"])
+    else:
+        i = next(i for i, l in enumerate(s_lines) if VM_START.match(l))
+        j = next((j for j, l in enumerate(s_lines) if l.startswith("[linux] ")), i)
+        logged = sum(len(l) + 2 for l in s_lines[i:j] if not l.startswith("["))
+        emit("linux.boot.strata", s, "ticks",
+             "the only VM on CPU 0 (%s), from the end of vmm_start() (start line: tsc %d + "
+             "setup_ticks %d; the guest's first instruction, startup_64, follows after ~%d "
+             "characters of host log on polled COM1, ~%.1f M ticks at ~%d per character, "
+             "not subtracted) to the same RDTSC (at %d); %s"
+             % (LINUX_CONF, start[0], start[1], logged,
+                logged * SERIAL_TICKS_PER_CHAR / 1e6, SERIAL_TICKS_PER_CHAR, strata["user"],
+                where))
+    if b and s:
+        emit("linux.boot.ratio", "%.4f" % (s / b), "x",
+             "linux.boot.strata / linux.boot.bare; aim <= %.2f (issue 4), not checked"
+             % BOOT_AIM)
+
+    # Wall time of each whole run.
+    for name, g in (("bare", bare), ("strata", strata)):
+        emit("linux.wall.%s" % name, "%.1f" % g["wall"], "s",
+             "the whole Bochs run, process start to exit: BIOS, GRUB, %s, boot, /init with "
+             "the workload, power-off; wall time on this machine, moves with host load%s"
+             % ("the kernel" if name == "bare" else "Strata, then the VM",
+                "" if "why" not in g else "; RUN WENT WRONG: " + g["why"]))
+    emit("linux.wall.ratio", "%.3f" % (strata["wall"] / bare["wall"]), "x",
+         "linux.wall.strata / linux.wall.bare")
+
+    # The workload, in ticks: ns * tsc_mhz / 1000 with each guest's own tsc_mhz.
+    ok = True
+    for name, g in (("bare", bare), ("strata", strata)):
+        if "workload" not in g or "tsc_mhz" not in g:
+            missing("linux.workload.%s" % name, g.get("why") or "no 'LINUX: workload "
+                    "loop_ns=...' or tsc_mhz line; logs: %s" % g["log"])
+            ok = False
+    if not ok:
+        return
+    same = ("same gzip_bytes (%s)" % bare["gzip_bytes"]
+            if bare.get("gzip_bytes") == strata.get("gzip_bytes")
+            else "gzip_bytes DIFFER: bare %s, Strata %s" % (bare.get("gzip_bytes"),
+                                                            strata.get("gzip_bytes")))
+    for part in WORKLOAD_PARTS:
+        ticks = {}
+        for name, g in (("bare", bare), ("strata", strata)):
+            ns, mhz = g["workload"][part], float(g["tsc_mhz"])
+            ticks[name] = ns * mhz / 1000
+            emit("linux.workload.%s.%s" % (part, name), ns, "ns",
+                 "%s; guest clocksource tsc at the guest's tsc_mhz=%s: %.1f M ticks; "
+                 "timer interrupts during the workload: %s"
+                 % (WORKLOAD_WHAT[part], g["tsc_mhz"], ticks[name] / 1e6,
+                    g.get("timer_irqs", "?")))
+        emit("linux.workload.%s.ratio" % part, "%.4f" % (ticks["strata"] / ticks["bare"]), "x",
+             "Strata / bare in ticks; aim <= %.2f (issue 4), not checked; %s"
+             % (WORKLOAD_AIM, same))
+
+
 def bench_qemu(esp):
     for cpus in (1, 4):
         name = "qemu_ovmf.wall_to_ready.%dcpu" % cpus
@@ -430,20 +710,28 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-bochs", action="store_true", help="no Bochs runs at all")
     ap.add_argument("--skip-vm", action="store_true", help="no VM figures")
+    ap.add_argument("--skip-linux", action="store_true",
+                    help="no Linux bare-versus-Strata runs (two Bochs runs of minutes each)")
     ap.add_argument("--skip-qemu", action="store_true")
+    ap.add_argument("--only-linux", action="store_true", help="the Linux figures alone")
     args = ap.parse_args()
 
-    bench_sizes()
-    esp, iso = run_tests.build_media("bench", CONFIG)
-    if not args.skip_bochs:
-        bench_bochs(iso)
-    if not args.skip_bochs and not args.skip_vm:
-        big_setups = bench_vm_exits()
-        bench_vm_entry(big_setups)
-    if not args.skip_vm:
-        bench_vm_static()
-    if not args.skip_qemu:
-        bench_qemu(esp)
+    if args.only_linux:
+        bench_linux()
+    else:
+        bench_sizes()
+        esp, iso = run_tests.build_media("bench", CONFIG)
+        if not args.skip_bochs:
+            bench_bochs(iso)
+        if not args.skip_bochs and not args.skip_vm:
+            big_setups = bench_vm_exits()
+            bench_vm_entry(big_setups)
+        if not args.skip_vm:
+            bench_vm_static()
+        if not args.skip_bochs and not args.skip_linux:
+            bench_linux()
+        if not args.skip_qemu:
+            bench_qemu(esp)
     if problems:
         print("bench: %d figure(s) missing: %s" % (len(problems), " ".join(problems)))
         return 1

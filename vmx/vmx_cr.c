@@ -32,6 +32,24 @@
 #define CR0_RESERVED  0xffffffff1ffaffc0ULL
 #define CR4_SUPPORTED 0x007fffffULL
 
+/*
+ * The control registers as the guest sees them: the bits it owns live in
+ * the guest-state field, the bits the hypervisor owns in the read shadow
+ * (SDM Vol. 3C 25.6.6). Reading the shadow alone would miss every bit the
+ * guest changed without an exit, like CR4.PAE.
+ */
+static uint64_t guest_cr0(void)
+{
+	return (vmcs_readl(GUEST_CR0) & ~(uint64_t)VMCS_CR0_OWNED) |
+	       (vmcs_readl(CR0_READ_SHADOW) & VMCS_CR0_OWNED);
+}
+
+static uint64_t guest_cr4(void)
+{
+	return (vmcs_readl(GUEST_CR4) & ~(uint64_t)VMCS_CR4_OWNED) |
+	       (vmcs_readl(CR4_READ_SHADOW) & VMCS_CR4_OWNED);
+}
+
 static uint64_t reg_value(struct vcpu *vcpu, unsigned gpr)
 {
 	if (gpr == 4)
@@ -68,7 +86,7 @@ static bool load_pdptes(struct vcpu *vcpu, uint64_t cr0, uint64_t cr4)
 
 static enum vmexit_action write_cr0(struct vcpu *vcpu, uint64_t val)
 {
-	uint64_t old = vmcs_readl(CR0_READ_SHADOW);
+	uint64_t old = guest_cr0();
 	uint64_t efer = vmcs_read64(GUEST_IA32_EFER);
 	uint32_t entry = vmcs_read32(VM_ENTRY_CONTROLS);
 
@@ -78,7 +96,7 @@ static enum vmexit_action write_cr0(struct vcpu *vcpu, uint64_t val)
 	}
 	if ((val & CR0_PG) && !(old & CR0_PG) && (efer & EFER_LME)) {
 		/* Enabling paging in long mode needs PAE (SDM Vol. 3A 9.8.5). */
-		if (!(vmcs_readl(CR4_READ_SHADOW) & CR4_PAE)) {
+		if (!(guest_cr4() & CR4_PAE)) {
 			vmx_inject_exception(VECTOR_GP, true, 0);
 			return VMEXIT_RESUME;
 		}
@@ -88,7 +106,7 @@ static enum vmexit_action write_cr0(struct vcpu *vcpu, uint64_t val)
 		vmcs_write64(GUEST_IA32_EFER, efer & ~EFER_LMA);
 		vmcs_write32(VM_ENTRY_CONTROLS, entry & ~VM_ENTRY_IA32E_MODE);
 	}
-	if ((val & CR0_PG) && !(old & CR0_PG) && !load_pdptes(vcpu, val, vmcs_readl(CR4_READ_SHADOW))) {
+	if ((val & CR0_PG) && !(old & CR0_PG) && !load_pdptes(vcpu, val, guest_cr4())) {
 		vmx_inject_exception(VECTOR_GP, true, 0);
 		return VMEXIT_RESUME;
 	}
@@ -103,7 +121,7 @@ static enum vmexit_action write_cr4(struct vcpu *vcpu, uint64_t val)
 		vmx_inject_exception(VECTOR_GP, true, 0);
 		return VMEXIT_RESUME;
 	}
-	if (!load_pdptes(vcpu, vmcs_readl(CR0_READ_SHADOW), val)) {
+	if (!load_pdptes(vcpu, guest_cr0(), val)) {
 		vmx_inject_exception(VECTOR_GP, true, 0);
 		return VMEXIT_RESUME;
 	}
@@ -129,7 +147,7 @@ enum vmexit_action vmx_handle_cr(struct vcpu *vcpu, struct vmx_exit *exit)
 		return VMEXIT_RESUME_SKIP;
 	case CR_TYPE_LMSW: {
 		/* LMSW loads CR0[3:0] but cannot clear PE (SDM Vol. 2A LMSW). */
-		uint64_t cr0 = vmcs_readl(CR0_READ_SHADOW);
+		uint64_t cr0 = guest_cr0();
 		uint64_t src = CR_LMSW_SRC(q) & 0xf;
 
 		return write_cr0(vcpu, (cr0 & ~0xeULL) | src | (cr0 & CR0_PE));

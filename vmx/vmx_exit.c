@@ -11,6 +11,7 @@
 #include "kernel/vm_arch.h"
 #include "vmx/vplatform.h"
 #include "kernel/hypercall.h"
+#include "vmx/vmcs_setup.h"
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
 
@@ -42,7 +43,8 @@ static void dump_guest(struct vcpu *vcpu)
 		   (unsigned long long)vmcs_readl(GUEST_RFLAGS), vmcs_read16(GUEST_CS_SELECTOR),
 		   (unsigned long long)vmcs_readl(GUEST_CS_BASE));
 	log_printf(LOG_ALWAYS, "  [%s] cr0=%#llx cr3=%#llx cr4=%#llx efer=%#llx", vcpu->vm->name,
-		   (unsigned long long)vmcs_readl(CR0_READ_SHADOW),
+		   (unsigned long long)((vmcs_readl(GUEST_CR0) & ~(uint64_t)VMCS_CR0_OWNED) |
+					(vmcs_readl(CR0_READ_SHADOW) & VMCS_CR0_OWNED)),
 		   (unsigned long long)vmcs_readl(GUEST_CR3),
 		   (unsigned long long)(vmcs_readl(GUEST_CR4) & ~(uint64_t)CR4_VMXE),
 		   (unsigned long long)vmcs_read64(GUEST_IA32_EFER));
@@ -66,19 +68,34 @@ enum vmexit_action vmx_stop_vm(struct vcpu *vcpu, const struct vmx_exit *exit, c
 	return VMEXIT_STOP_VM;
 }
 
+/* True when no vCPU of the VM can ever run again on its own. */
+static bool vm_frozen(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->vcpu_count; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+
+		if (v->state == VCPU_WAIT_SIPI || v->state == VCPU_DONE)
+			continue;
+		if (v->state != VCPU_HALTED || !v->halt_noirq)
+			return false;
+	}
+	return true;
+}
+
 /*
  * HLT: the vCPU sleeps until an interrupt. It is marked halted before the
  * last look for pending interrupts, so an interrupt raised on another CPU
  * in between finds it halted and wakes it (vmx/vplatform.c kick()). With
- * IF=0 and no NMI source, nothing can ever wake it: the VM is stopped.
+ * IF=0 only an NMI or INIT from another vCPU can wake it (Linux parks its
+ * CPUs so when it powers off); once every vCPU is halted that way the VM
+ * can never run again and is stopped.
  */
 static enum vmexit_action handle_hlt(struct vcpu *vcpu, struct vmx_exit *exit)
 {
 	bool irq_on = vmcs_readl(GUEST_RFLAGS) & RFLAGS_IF_BIT;
 
 	vmx_skip_instruction(exit);
-	if (!irq_on && !vplat_pending_nmi(vcpu, false))
-		return vmx_stop_vm(vcpu, exit, "halted with interrupts disabled");
+	vcpu->halt_noirq = !irq_on;
 	vcpu->state = VCPU_HALTED;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if ((irq_on && vplat_pending_interrupt(vcpu, false) >= 0) || vplat_pending_nmi(vcpu, false)) {
@@ -86,6 +103,8 @@ static enum vmexit_action handle_hlt(struct vcpu *vcpu, struct vmx_exit *exit)
 		vcpu->irq_check = true;
 		return VMEXIT_RESUME;
 	}
+	if (!irq_on && vm_frozen(vcpu->vm))
+		return vmx_stop_vm(vcpu, exit, "halted with interrupts disabled");
 	return VMEXIT_HALT_VCPU;
 }
 

@@ -94,7 +94,8 @@ static bool msr_read(struct vcpu *vcpu, uint32_t msr, uint64_t *v)
 		*v = vmcs_readl(GUEST_GS_BASE);
 		return true;
 	case MSR_KERNEL_GS_BASE:
-		*v = m->kernel_gs_base;
+		/* The guest's own while it runs here: SWAPGS updates it without exits. */
+		*v = cpu_rdmsr(MSR_KERNEL_GS_BASE);
 		return true;
 	case MSR_TSC_AUX:
 		*v = m->tsc_aux;

@@ -127,6 +127,8 @@ static int switch_to(struct vcpu *vcpu)
 	if (prev && prev != vcpu) {
 		fxsave(prev->arch->fpu);
 		prev->arch->cr2 = cpu_read_cr2();
+		/* SWAPGS changes it without an exit: the live value is the guest's. */
+		prev->arch->msrs.kernel_gs_base = cpu_rdmsr(MSR_KERNEL_GS_BASE);
 	}
 	loaded[cpu] = vcpu;
 	if (!v->vmcs_ready) {

@@ -1,8 +1,10 @@
 #include <errno.h>
 
+#include "drivers/rtc/cmos.h"
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/tsc.h"
 #include "kernel/log.h"
+#include "kernel/platform.h"
 #include "kernel/sched.h"
 #include "kernel/vmm.h"
 #include "vmx/vplatform.h"
@@ -241,6 +243,20 @@ static void reset_write(void *opaque, uint16_t offset, unsigned size, uint32_t v
 		vmm_stop(opaque, "reset by the guest (port 0xcf9)");
 }
 
+/* Host wall-clock time read once at the first VM start; 2000-01-01 if unreadable. */
+static int64_t host_time_at_boot(void)
+{
+	static int64_t boot_time, boot_tsc;
+
+	if (!boot_tsc) {
+		boot_time = cmos_read_time(platform.acpi.fadt.century);
+		if (boot_time < 0)
+			boot_time = 946684800;
+		boot_tsc = (int64_t)cpu_rdtsc();
+	}
+	return boot_time + (int64_t)(tsc_to_ns(cpu_rdtsc() - (uint64_t)boot_tsc) / NS_PER_S);
+}
+
 /* ---------------------------------------------------------- interface --- */
 
 int vplat_init(struct vm *vm)
@@ -253,7 +269,8 @@ int vplat_init(struct vm *vm)
 	vm->pm1_cnt = PM1_CNT_SCI_EN; /* always in ACPI mode: the FADT has no SMI_CMD */
 	vpic_init(&vm->pic, pic_output, vm);
 	vpit_init(&vm->pit, vm_clock_ns, vm, pit_irq0, vm);
-	vrtc_init(&vm->rtc, vm_clock_ns, vm, rtc_irq8, vm, 946684800);
+	/* The guest's RTC starts at the host's wall-clock time. */
+	vrtc_init(&vm->rtc, vm_clock_ns, vm, rtc_irq8, vm, host_time_at_boot());
 	vioapic_init(&vm->ioapic, 0, ioapic_deliver, vm);
 	err = vpic_attach(&vm->iobus, &vm->pic);
 	if (!err)
