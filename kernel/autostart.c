@@ -76,7 +76,7 @@ static bool start_one(const struct hostconf_vm *hv, const struct module_table *t
 		.name = hv->name,
 		.memory = hv->memory,
 		.vcpus = hv->vcpus,
-		.type = hv->type == HOSTCONF_VM_FLAT	  ? VM_IMAGE_FLAT
+		.type = hv->type == HOSTCONF_VM_FLAT    ? VM_IMAGE_FLAT
 			: hv->type == HOSTCONF_VM_LINUX ? VM_IMAGE_LINUX
 							: VM_IMAGE_MULTIBOOT,
 		.kernel = kmem_phys_to_virt(kernel->phys),

@@ -19,6 +19,7 @@
 #include "vmx/dev/vioapic.h"
 #include "vmx/dev/viobus.h"
 #include "vmx/dev/vlapic.h"
+#include "vmx/dev/vpci.h"
 #include "vmx/dev/vpic.h"
 #include "vmx/dev/vpit.h"
 #include "vmx/dev/vrtc.h"
@@ -59,7 +60,7 @@ struct vcpu_boot_state {
 	uint64_t rsi;
 	uint64_t gdtr_base; /* protected and long mode: the GDT the loader built */
 	uint16_t gdtr_limit;
-	uint16_t cs_sel, ds_sel; /* protected and long mode selectors */
+	uint16_t cs_sel, ds_sel;      /* protected and long mode selectors */
 	uint64_t cr0, cr3, cr4, efer; /* long mode only */
 };
 
@@ -70,13 +71,13 @@ struct vcpu {
 	struct vm *vm;
 	struct vlapic lapic;
 	volatile bool nmi_pending;
-	volatile bool irq_check; /* devices changed: look for an interrupt before entering */
+	volatile bool irq_check;    /* devices changed: look for an interrupt before entering */
 	volatile bool init_pending; /* INIT received: reset, then wait for SIPI */
 	volatile bool halt_noirq;   /* halted with interrupts disabled */
-	uint32_t id;              /* 0 = boot vCPU */
-	uint32_t cpu;             /* physical CPU index it is pinned to */
-	volatile uint32_t state;  /* enum vcpu_state */
-	struct vcpu *next_on_cpu; /* run queue link */
+	uint32_t id;                /* 0 = boot vCPU */
+	uint32_t cpu;               /* physical CPU index it is pinned to */
+	volatile uint32_t state;    /* enum vcpu_state */
+	struct vcpu *next_on_cpu;   /* run queue link */
 	struct vcpu_boot_state boot;
 	uint64_t run_ticks; /* TSC ticks spent in the guest */
 	struct vmx_vcpu *arch;
@@ -115,9 +116,10 @@ struct vm {
 	struct vpit pit;
 	struct vrtc rtc;
 	struct vioapic ioapic;
-	bool uart_irq;        /* the UART's interrupt line as last routed */
+	struct vpci pci;
+	bool uart_irq; /* the UART's interrupt line as last routed */
 	uint16_t pm1_sts, pm1_en, pm1_cnt;
-	uint64_t clock_base;  /* TSC when the VM started: its clocks count from here */
+	uint64_t clock_base; /* TSC when the VM started: its clocks count from here */
 
 	/* Serial output: a replay ring and the line being assembled for the log. */
 	struct ring console;

@@ -79,8 +79,8 @@ static int alloc_memory(struct vm *vm, char *why, size_t why_len)
 				 (unsigned)(VM_MAX_CHUNKS * (CHUNK_SIZE >> 20)));
 			return -E2BIG;
 		}
-		hpa = kmem_alloc_frames(size / PAGE_SIZE, size == CHUNK_SIZE ? CHUNK_SIZE : PAGE_SIZE,
-					UINT64_MAX);
+		hpa = kmem_alloc_frames(size / PAGE_SIZE,
+					size == CHUNK_SIZE ? CHUNK_SIZE : PAGE_SIZE, UINT64_MAX);
 		if (!hpa) {
 			snprintf(why, why_len, "memory: %llu MiB not available (%llu MiB free)",
 				 (unsigned long long)(vm->mem_size >> 20),
@@ -142,10 +142,18 @@ static int load_linux(struct vm *vm, const struct vm_config *cfg, char *why, siz
 		return -EINVAL;
 	}
 	vm->vcpus[0].boot = (struct vcpu_boot_state){
-		.mode = VCPU_MODE_LONG64, .rip = e.rip, .rsi = e.rsi, .rsp = e.rsp,
-		.gdtr_base = e.gdt_base, .gdtr_limit = e.gdt_limit,
-		.cs_sel = e.cs.selector, .ds_sel = e.data.selector,
-		.cr0 = e.cr0, .cr3 = e.cr3, .cr4 = e.cr4, .efer = e.efer,
+		.mode = VCPU_MODE_LONG64,
+		.rip = e.rip,
+		.rsi = e.rsi,
+		.rsp = e.rsp,
+		.gdtr_base = e.gdt_base,
+		.gdtr_limit = e.gdt_limit,
+		.cs_sel = e.cs.selector,
+		.ds_sel = e.data.selector,
+		.cr0 = e.cr0,
+		.cr3 = e.cr3,
+		.cr4 = e.cr4,
+		.efer = e.efer,
 	};
 	return 0;
 }
@@ -166,21 +174,26 @@ static int load_image(struct vm *vm, const struct vm_config *cfg, char *why, siz
 			snprintf(why, why_len, "kernel: %s", flat_strerror(err));
 			return err;
 		}
-		*b = (struct vcpu_boot_state){ .mode = VCPU_MODE_REAL16, .rip = e.ip, .rsp = e.sp,
+		*b = (struct vcpu_boot_state){ .mode = VCPU_MODE_REAL16,
+					       .rip = e.ip,
+					       .rsp = e.sp,
 					       .rdx = e.dl };
 		return 0;
 	}
 
 	struct mb_entry e;
-	enum mb_error err = mb_load(&mem, cfg->kernel, cfg->kernel_size, cfg->initrd, cfg->initrd_size,
-			  cfg->initrd_name, cfg->cmdline, &e);
+	enum mb_error err = mb_load(&mem, cfg->kernel, cfg->kernel_size, cfg->initrd,
+				    cfg->initrd_size, cfg->initrd_name, cfg->cmdline, &e);
 
 	if (err) {
 		snprintf(why, why_len, "kernel: %s", mb_strerror(err));
 		return err;
 	}
-	*b = (struct vcpu_boot_state){ .mode = VCPU_MODE_PROTECTED32, .rip = e.eip,
-				       .rax = e.eax, .rbx = e.ebx, .gdtr_base = e.gdt_base,
+	*b = (struct vcpu_boot_state){ .mode = VCPU_MODE_PROTECTED32,
+				       .rip = e.eip,
+				       .rax = e.eax,
+				       .rbx = e.ebx,
+				       .gdtr_base = e.gdt_base,
 				       .gdtr_limit = e.gdt_limit };
 	return 0;
 }

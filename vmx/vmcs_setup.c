@@ -132,8 +132,8 @@ static void setup_segments(const struct vcpu_boot_state *b)
 	uint16_t ds = b->mode == VCPU_MODE_LONG64 ? b->ds_sel : 0x10;
 
 	if (real)
-		set_segment(GUEST_CS_SELECTOR, b->cs_selector, (uint64_t)b->cs_selector << 4, 0xffff,
-			    AR_CODE16);
+		set_segment(GUEST_CS_SELECTOR, b->cs_selector, (uint64_t)b->cs_selector << 4,
+			    0xffff, AR_CODE16);
 	else
 		set_segment(GUEST_CS_SELECTOR, cs, 0, 0xffffffff,
 			    b->mode == VCPU_MODE_LONG64 ? AR_CODE64 : AR_CODE32);
@@ -172,7 +172,8 @@ static void setup_guest_state(struct vcpu *vcpu)
 		cr4 = b->cr4;
 		efer = b->efer;
 		/* IA-32e mode guest must match EFER.LMA at entry (SDM Vol. 3C 26.3.1.1). */
-		vmcs_write32(VM_ENTRY_CONTROLS, vmcs_read32(VM_ENTRY_CONTROLS) | VM_ENTRY_IA32E_MODE);
+		vmcs_write32(VM_ENTRY_CONTROLS,
+			     vmcs_read32(VM_ENTRY_CONTROLS) | VM_ENTRY_IA32E_MODE);
 	}
 	setup_segments(b);
 

@@ -16,22 +16,22 @@
 #define HV_SIG_EDX 0x20202020 /* "    " */
 
 /* Leaf 1 (SDM Vol. 2A Table 3-10): hidden ECX features. */
-#define ECX_MONITOR    (1U << 3)
-#define ECX_VMX        (1U << 5)
-#define ECX_SMX        (1U << 6)
-#define ECX_EST        (1U << 7)
-#define ECX_TM2        (1U << 8)
-#define ECX_PDCM       (1U << 15)
-#define ECX_X2APIC     (1U << 21)
+#define ECX_MONITOR      (1U << 3)
+#define ECX_VMX          (1U << 5)
+#define ECX_SMX          (1U << 6)
+#define ECX_EST          (1U << 7)
+#define ECX_TM2          (1U << 8)
+#define ECX_PDCM         (1U << 15)
+#define ECX_X2APIC       (1U << 21)
 #define ECX_TSC_DEADLINE (1U << 24)
-#define ECX_XSAVE      (1U << 26)
-#define ECX_OSXSAVE    (1U << 27)
-#define ECX_AVX        (1U << 28)
-#define ECX_HYPERVISOR (1U << 31)
+#define ECX_XSAVE        (1U << 26)
+#define ECX_OSXSAVE      (1U << 27)
+#define ECX_AVX          (1U << 28)
+#define ECX_HYPERVISOR   (1U << 31)
 /* Leaf 1 EDX: thermal monitor and ACPI thermal control, not virtualised. */
 #define EDX_ACPI (1U << 22)
-#define EDX_MCE        (1U << 7) /* machine checks stay the host's: MCE/MCA hidden */
-#define EDX_MCA        (1U << 14)
+#define EDX_MCE  (1U << 7) /* machine checks stay the host's: MCE/MCA hidden */
+#define EDX_MCA  (1U << 14)
 #define EDX_TM   (1U << 29)
 /* Leaf 7 EBX: features that need XSAVE state or controls Strata leaves off. */
 #define L7_EBX_HIDDEN                                                                              \

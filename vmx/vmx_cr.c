@@ -65,7 +65,8 @@ static uint64_t reg_value(struct vcpu *vcpu, unsigned gpr)
  */
 static bool load_pdptes(struct vcpu *vcpu, uint64_t cr0, uint64_t cr4)
 {
-	static const unsigned fields[4] = { GUEST_PDPTR0, GUEST_PDPTR1, GUEST_PDPTR2, GUEST_PDPTR3 };
+	static const unsigned fields[4] = { GUEST_PDPTR0, GUEST_PDPTR1, GUEST_PDPTR2,
+					    GUEST_PDPTR3 };
 	struct vm *vm = vcpu->vm;
 	uint64_t base = vmcs_readl(GUEST_CR3) & 0xffffffe0ULL;
 	uint64_t pdpte[4];

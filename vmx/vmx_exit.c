@@ -98,7 +98,8 @@ static enum vmexit_action handle_hlt(struct vcpu *vcpu, struct vmx_exit *exit)
 	vcpu->halt_noirq = !irq_on;
 	vcpu->state = VCPU_HALTED;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if ((irq_on && vplat_pending_interrupt(vcpu, false) >= 0) || vplat_pending_nmi(vcpu, false)) {
+	if ((irq_on && vplat_pending_interrupt(vcpu, false) >= 0) ||
+	    vplat_pending_nmi(vcpu, false)) {
 		vcpu->state = VCPU_RUNNABLE;
 		vcpu->irq_check = true;
 		return VMEXIT_RESUME;

@@ -46,7 +46,8 @@ void vmx_deliver_events(struct vcpu *vcpu)
 	if (vplat_pending_nmi(vcpu, false) &&
 	    !(block & (INTR_BLOCK_STI | INTR_BLOCK_MOVSS | INTR_BLOCK_NMI))) {
 		vplat_pending_nmi(vcpu, true);
-		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID | INTR_TYPE_NMI | VECTOR_NMI);
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
+			     INTR_INFO_VALID | INTR_TYPE_NMI | VECTOR_NMI);
 		return;
 	}
 	vector = vplat_pending_interrupt(vcpu, false);

@@ -17,12 +17,12 @@
 
 #define EPT_QUAL_GLA_VALID (1ULL << 7) /* SDM Vol. 3C 28.2.1, Table 28-7 */
 #define EPT_QUAL_GLA_FINAL (1ULL << 8)
-#define CR4_LA57 (1ULL << 12)
-#define EFER_LMA (1ULL << 10)
-#define AR_L  (1U << 13)
-#define AR_DB (1U << 14)
-#define RFLAGS_VM (1ULL << 17)
-#define GUEST_MAXPHYADDR 39
+#define CR4_LA57           (1ULL << 12)
+#define EFER_LMA           (1ULL << 10)
+#define AR_L               (1U << 13)
+#define AR_DB              (1U << 14)
+#define RFLAGS_VM          (1ULL << 17)
+#define GUEST_MAXPHYADDR   39
 
 struct mmio_ctx {
 	struct vcpu *vcpu;
@@ -192,7 +192,8 @@ enum vmexit_action vmx_handle_mmio(struct vcpu *vcpu, struct vmx_exit *exit, gpa
 	};
 	struct x86emu_report rep;
 
-	if ((exit->qualification & EPT_QUAL_GLA_VALID) && (exit->qualification & EPT_QUAL_GLA_FINAL)) {
+	if ((exit->qualification & EPT_QUAL_GLA_VALID) &&
+	    (exit->qualification & EPT_QUAL_GLA_FINAL)) {
 		req.gla = vmcs_readl(GUEST_LINEAR_ADDRESS);
 		req.gla_valid = true;
 	}

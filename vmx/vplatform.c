@@ -9,14 +9,14 @@
 #include "kernel/vmm.h"
 #include "vmx/vplatform.h"
 
-#define COM1_BASE 0x3f8
-#define COM1_IRQ  4
-#define RTC_IRQ   8
-#define PIT_IOAPIC_PIN 2 /* ISA IRQ0 -> GSI 2: the MADT's interrupt source override */
-#define NS_PER_S  1000000000ULL
-#define PM_TIMER_HZ 3579545ULL /* ACPI 6.5, 4.8.3.3 */
-#define PM1_CNT_SCI_EN (1U << 0)
-#define PM1_CNT_SLP_EN (1U << 13)
+#define COM1_BASE          0x3f8
+#define COM1_IRQ           4
+#define RTC_IRQ            8
+#define PIT_IOAPIC_PIN     2 /* ISA IRQ0 -> GSI 2: the MADT's interrupt source override */
+#define NS_PER_S           1000000000ULL
+#define PM_TIMER_HZ        3579545ULL /* ACPI 6.5, 4.8.3.3 */
+#define PM1_CNT_SCI_EN     (1U << 0)
+#define PM1_CNT_SLP_EN     (1U << 13)
 #define PM1_CNT_SLP_TYP(v) (((v) >> 10) & 7)
 /* The APIC timer's input clock offered to guests (it only needs to be fixed). */
 #define VLAPIC_TIMER_HZ 100000000ULL
@@ -142,9 +142,11 @@ static void lapic_send_ipi(void *ctx, struct vlapic *source, const struct vlapic
 		case VLAPIC_DM_SIPI:
 			/* SDM Vol. 3A 8.4.4.1: start at vector:0000 in real mode. */
 			if (v->state == VCPU_WAIT_SIPI) {
-				v->boot = (struct vcpu_boot_state){ .mode = VCPU_MODE_REAL16,
-								    .cs_selector = (uint16_t)(ipi->vector << 8),
-								    .rip = 0 };
+				v->boot = (struct vcpu_boot_state){
+					.mode = VCPU_MODE_REAL16,
+					.cs_selector = (uint16_t)(ipi->vector << 8),
+					.rip = 0
+				};
 				v->state = VCPU_RUNNABLE;
 			}
 			break;
@@ -272,6 +274,7 @@ int vplat_init(struct vm *vm)
 	/* The guest's RTC starts at the host's wall-clock time. */
 	vrtc_init(&vm->rtc, vm_clock_ns, vm, rtc_irq8, vm, host_time_at_boot());
 	vioapic_init(&vm->ioapic, 0, ioapic_deliver, vm);
+	vpci_init(&vm->pci);
 	err = vpic_attach(&vm->iobus, &vm->pic);
 	if (!err)
 		err = vpit_attach(&vm->iobus, &vm->pit);
@@ -281,6 +284,8 @@ int vplat_init(struct vm *vm)
 		err = viobus_register(&vm->iobus, &pm);
 	if (!err)
 		err = viobus_register(&vm->iobus, &rst);
+	if (!err) /* configuration mechanism #1 with a host bridge at 00:00.0 */
+		err = vpci_attach(&vm->iobus, &vm->pci);
 	for (uint32_t i = 0; !err && i < vm->vcpu_count; i++) {
 		struct vlapic_config cfg = {
 			.apic_id = i,
@@ -416,8 +421,8 @@ bool vplat_mmio_read(struct vcpu *vcpu, gpa_t gpa, unsigned size, uint64_t *valu
 
 	spin_lock(&vm->dev_lock);
 	if (on_lapic_page(vcpu, gpa))
-		ok = vlapic_mmio_read(&vcpu->lapic, gpa & (PAGE_SIZE - 1), size, &v,
-				      cpu_rdtsc()) == VLAPIC_OK;
+		ok = vlapic_mmio_read(&vcpu->lapic, gpa & (PAGE_SIZE - 1), size, &v, cpu_rdtsc()) ==
+		     VLAPIC_OK;
 	else if (on_ioapic_page(gpa))
 		ok = vioapic_mmio_read(&vm->ioapic, gpa & (PAGE_SIZE - 1), size, &v) == VIOAPIC_OK;
 	spin_unlock(&vm->dev_lock);

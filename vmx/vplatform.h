@@ -1,6 +1,6 @@
 /*
  * The PC a VM sees beyond its serial port: the 8259 pair, the 8254 PIT
- * with port 0x61, the CMOS/RTC, an IOAPIC, a local APIC per vCPU, the
+ * with port 0x61, the CMOS/RTC, PCI configuration space (a host bridge), an IOAPIC, a local APIC per vCPU, the
  * ACPI PM registers (timer, PM1 control for power-off) and the reset
  * port, wired together as on a PC: ISA IRQs to both the 8259s and the
  * IOAPIC (IRQ0 to pin 2, as the MADT override says), the 8259 output to
@@ -18,13 +18,13 @@
 #include "kernel/vm.h"
 
 /* ACPI PM register block (vmx/loader/guest_acpi.h must describe the same ports). */
-#define VPLAT_PM1A_EVT 0x600 /* PM1a status (2 bytes) + enable (2 bytes) */
-#define VPLAT_PM1A_CNT 0x604 /* PM1a control, 2 bytes */
-#define VPLAT_PM_TMR   0x608 /* PM timer, 4 bytes, 24 bits */
-#define VPLAT_PM_PORTS 12
-#define VPLAT_RESET_PORT 0xcf9
+#define VPLAT_PM1A_EVT    0x600 /* PM1a status (2 bytes) + enable (2 bytes) */
+#define VPLAT_PM1A_CNT    0x604 /* PM1a control, 2 bytes */
+#define VPLAT_PM_TMR      0x608 /* PM timer, 4 bytes, 24 bits */
+#define VPLAT_PM_PORTS    12
+#define VPLAT_RESET_PORT  0xcf9
 #define VPLAT_IOAPIC_BASE 0xfec00000ULL
-#define VPLAT_S5_SLP_TYP 5 /* the \_S5 value guest_acpi's DSDT gives */
+#define VPLAT_S5_SLP_TYP  5 /* the \_S5 value guest_acpi's DSDT gives */
 
 /* Create and attach every device; before any vCPU runs. 0 or -errno. */
 int vplat_init(struct vm *vm);

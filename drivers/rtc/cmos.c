@@ -10,13 +10,13 @@
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/lib/civil_time.h"
 
-#define CMOS_INDEX 0x70
-#define CMOS_DATA  0x71
+#define CMOS_INDEX  0x70
+#define CMOS_DATA   0x71
 #define NMI_DISABLE 0x80 /* keep NMIs off while the index points somewhere */
-#define REG_A_UIP  0x80
-#define REG_B_24H  0x02
-#define REG_B_BIN  0x04
-#define HOUR_PM    0x80
+#define REG_A_UIP   0x80
+#define REG_B_24H   0x02
+#define REG_B_BIN   0x04
+#define HOUR_PM     0x80
 
 struct rtc_fields {
 	uint8_t sec, min, hour, day, mon, year, century;

@@ -126,8 +126,7 @@ static void apic_check_registers(void)
 	/* ESR: a write arms it, the read gives the errors since (11.5.3). */
 	apic_write(APIC_ESR, 0);
 	apic_write(APIC_ESR, 0);
-	test_check(apic_read(APIC_ESR) == 0, "apic_esr_clear", "ESR=%#x",
-		   apic_read(APIC_ESR));
+	test_check(apic_read(APIC_ESR) == 0, "apic_esr_clear", "ESR=%#x", apic_read(APIC_ESR));
 }
 
 /* TPR is read/write in bits 7:0; with nothing in service PPR = TPR (11.8.3.1). */
@@ -198,8 +197,8 @@ static void apic_timer_oneshot(void)
 
 	oneshot_ok = test_check(arrived && irq_count[VEC_ONESHOT] == 1 && ccr == 0,
 				"apic_timer_oneshot",
-				"%u interrupts on vector %#x (want 1), current count %#x", irq_count[VEC_ONESHOT],
-				VEC_ONESHOT, ccr);
+				"%u interrupts on vector %#x (want 1), current count %#x",
+				irq_count[VEC_ONESHOT], VEC_ONESHOT, ccr);
 	if (!arrived)
 		return;
 	test_check(elapsed >= min, "apic_timer_oneshot_not_early",

@@ -46,14 +46,14 @@
 #define VEC_SPURIOUS 0xff
 #define PIC_BASE     0x20
 
-#define PIT_1KHZ      1193 /* counter 0 divisor: 1000.15 Hz */
-#define PIT_TICKS     10
+#define PIT_1KHZ  1193 /* counter 0 divisor: 1000.15 Hz */
+#define PIT_TICKS 10
 
-#define CMOS_INDEX 0x70
-#define CMOS_DATA  0x71
-#define RTC_REG_A  0x0a
-#define RTC_REG_B  0x0b
-#define RTC_REG_C  0x0c
+#define CMOS_INDEX   0x70
+#define CMOS_DATA    0x71
+#define RTC_REG_A    0x0a
+#define RTC_REG_B    0x0b
+#define RTC_REG_C    0x0c
 #define RTC_A_1024HZ 0x26 /* 32.768 kHz divider, rate 6 */
 #define RTC_B_PIE    0x40
 
@@ -118,8 +118,8 @@ static void ioapic_check_registers(void)
 	test_check(((ver >> 16) & 0xff) == IOAPIC_PINS - 1, "ioapic_max_redir",
 		   "version register %#x: max redirection entry %u, want %u", ver,
 		   (ver >> 16) & 0xff, IOAPIC_PINS - 1);
-	test_check_strata((ver & 0xff) == IOAPIC_VERSION, "ioapic_version",
-			  "version %#x, want %#x", ver & 0xff, IOAPIC_VERSION);
+	test_check_strata((ver & 0xff) == IOAPIC_VERSION, "ioapic_version", "version %#x, want %#x",
+			  ver & 0xff, IOAPIC_VERSION);
 	test_check_strata(((id >> 24) & 0xf) == 0, "ioapic_id",
 			  "ID register %#x, Strata's MADT says ID 0", id);
 	ioapic_write(IOAPIC_REG_ID, 5u << 24);
@@ -139,10 +139,10 @@ static void ioapic_check_rtes(void)
 	for (pin = 0; pin < IOAPIC_PINS; pin++) {
 		uint8_t lo_idx = IOAPIC_REG_REDTBL + 2 * pin, hi_idx = lo_idx + 1;
 		uint32_t old_lo = ioapic_read(lo_idx), old_hi = ioapic_read(hi_idx);
-		uint32_t lo = IOAPIC_RTE_MASKED | (0xa0 + pin) | ((pin & 1) ? IOAPIC_RTE_LEVEL : 0) |
-			      ((pin & 2) ? IOAPIC_RTE_LOW_ACTIVE : 0) |
-			      ((pin & 4) ? IOAPIC_RTE_LOGICAL : 0) |
-			      ((pin & 8) ? IOAPIC_RTE_LOWEST : 0);
+		uint32_t lo =
+			IOAPIC_RTE_MASKED | (0xa0 + pin) | ((pin & 1) ? IOAPIC_RTE_LEVEL : 0) |
+			((pin & 2) ? IOAPIC_RTE_LOW_ACTIVE : 0) |
+			((pin & 4) ? IOAPIC_RTE_LOGICAL : 0) | ((pin & 8) ? IOAPIC_RTE_LOWEST : 0);
 		uint32_t hi = ((pin * 37 + 1) & 0xff) << IOAPIC_RTE_DEST_SHIFT;
 		uint32_t got_lo, got_hi;
 
@@ -155,8 +155,8 @@ static void ioapic_check_rtes(void)
 		got_lo = ioapic_read(lo_idx);
 		got_hi = ioapic_read(hi_idx);
 		if (ok && ((got_lo & ~ro) != lo || (got_hi & 0xff000000) != hi)) {
-			test_fail("ioapic_rte_rw", "pin %u: wrote %#x:%#x read %#x:%#x", pin, hi, lo,
-				  got_hi, got_lo);
+			test_fail("ioapic_rte_rw", "pin %u: wrote %#x:%#x read %#x:%#x", pin, hi,
+				  lo, got_hi, got_lo);
 			ok = false;
 		}
 		ioapic_write(hi_idx, old_hi);
@@ -204,8 +204,8 @@ static void ioapic_route_pit(void)
 	test_check(irq_count[VEC_PIN0] == 0, "ioapic_pin0_silent",
 		   "%u interrupts on pin 0: the PIT must reach GSI 2 only", irq_count[VEC_PIN0]);
 	test_check(stray == 0, "ioapic_no_stray",
-		   "%u interrupts on other vectors (8259 vectors %#x-%#x included)", stray, PIC_BASE,
-		   PIC_BASE + 15);
+		   "%u interrupts on other vectors (8259 vectors %#x-%#x included)", stray,
+		   PIC_BASE, PIC_BASE + 15);
 	ioapic_set_rte(0, IOAPIC_RTE_MASKED | VEC_PIN0, bsp_id);
 
 	/* Masked: the PIT keeps running, the pin delivers nothing. */

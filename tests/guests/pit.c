@@ -70,18 +70,20 @@ static bool pit_calibration(void)
 	pit_ch2_measure(PIT_LATCH_10MS, &m[0]);
 	for (i = 0; i < 2; i++) {
 		if (!pit_ch2_measure(PIT_LATCH_10MS, &m[i])) {
-			test_fail("pit_ch2_out2", "run %u: OUT2 never rose within %llu TSC ticks "
-						  "(%u polls of port 0x61)",
+			test_fail("pit_ch2_out2",
+				  "run %u: OUT2 never rose within %llu TSC ticks "
+				  "(%u polls of port 0x61)",
 				  i + 1, (unsigned long long)PIT_MEASURE_BUDGET, m[i].polls);
 			return false;
 		}
-		test_info("pit: run %u: 10 ms = %llu TSC ticks, %u PM timer ticks, %u polls",
-			  i + 1, (unsigned long long)m[i].tsc, m[i].pm_ticks, m[i].polls);
+		test_info("pit: run %u: 10 ms = %llu TSC ticks, %u PM timer ticks, %u polls", i + 1,
+			  (unsigned long long)m[i].tsc, m[i].pm_ticks, m[i].polls);
 		if (!m[i].out2_low)
 			ok = false;
 	}
-	test_check(ok, "pit_ch2_out2", "OUT2 (port 0x61 bit 5) high right after the count "
-					"was written in mode 0");
+	test_check(ok, "pit_ch2_out2",
+		   "OUT2 (port 0x61 bit 5) high right after the count "
+		   "was written in mode 0");
 
 	mean = (m[0].tsc + m[1].tsc) / 2;
 	diff = absdiff(m[0].tsc, m[1].tsc);
@@ -96,8 +98,9 @@ static bool pit_calibration(void)
 		uint32_t want = (PIT_LATCH_10MS + 1) * 3;
 
 		if (m[i].pm_ticks * 20 < want * 19 || m[i].pm_ticks * 10 > want * 11) {
-			test_fail("pmtimer_rate", "run %u: %u PM timer ticks over %u PIT clocks, "
-						  "want about %u",
+			test_fail("pmtimer_rate",
+				  "run %u: %u PM timer ticks over %u PIT clocks, "
+				  "want about %u",
 				  i + 1, m[i].pm_ticks, PIT_LATCH_10MS + 1, want);
 			return true;
 		}
@@ -140,8 +143,8 @@ static void pit_ch0_mode(unsigned int mode, const char *name)
 		timer_delay_us(200);
 	}
 	test_check(in_range && down >= LATCH_READS - 2 && (mode != 3 || even), name,
-		   "mode %u, count %u: latched %u %u %u %u %u %u", mode, CH0_COUNT, v[0], v[1], v[2],
-		   v[3], v[4], v[5]);
+		   "mode %u, count %u: latched %u %u %u %u %u %u", mode, CH0_COUNT, v[0], v[1],
+		   v[2], v[3], v[4], v[5]);
 }
 
 /* Read-back command (datasheet "Read-Back Command"): status, then count. */

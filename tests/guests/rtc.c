@@ -51,17 +51,17 @@
 #define RTC_CENTURY  0x32
 #define CMOS_SCRATCH 0x40 /* NVRAM past the AT's standard bytes */
 
-#define RTC_A_UIP      0x80
-#define RTC_A_DV_MASK  0x70
-#define RTC_A_DV_32K   0x20
-#define RTC_A_RS_MASK  0x0f
-#define RTC_B_PIE      0x40
-#define RTC_B_DM_BIN   0x04
-#define RTC_B_24H      0x02
-#define RTC_C_IRQF     0x80
-#define RTC_C_PF       0x40
-#define RTC_D_VRT      0x80
-#define RTC_HOUR_PM    0x80
+#define RTC_A_UIP     0x80
+#define RTC_A_DV_MASK 0x70
+#define RTC_A_DV_32K  0x20
+#define RTC_A_RS_MASK 0x0f
+#define RTC_B_PIE     0x40
+#define RTC_B_DM_BIN  0x04
+#define RTC_B_24H     0x02
+#define RTC_C_IRQF    0x80
+#define RTC_C_PF      0x40
+#define RTC_D_VRT     0x80
+#define RTC_HOUR_PM   0x80
 
 #define RTC_RS_1024HZ 6
 #define RTC_RS_256HZ  8
@@ -144,9 +144,9 @@ static void rtc_read_raw(struct rtc_time *t)
 
 static bool rtc_same(const struct rtc_time *a, const struct rtc_time *b)
 {
-	return a->sec == b->sec && a->min == b->min && a->hour == b->hour &&
-	       a->wday == b->wday && a->mday == b->mday && a->month == b->month &&
-	       a->year == b->year && a->century == b->century;
+	return a->sec == b->sec && a->min == b->min && a->hour == b->hour && a->wday == b->wday &&
+	       a->mday == b->mday && a->month == b->month && a->year == b->year &&
+	       a->century == b->century;
 }
 
 /* As Linux's mc146818_get_time(): outside an update, twice the same. */
@@ -326,8 +326,8 @@ static void rtc_check_nvram(void)
 	cmos_write(CMOS_SCRATCH, 0xa5);
 	v2 = cmos_read(CMOS_SCRATCH);
 	cmos_write(CMOS_SCRATCH, old);
-	test_check(v1 == 0x5a && v2 == 0xa5, "rtc_nvram_rw", "CMOS %#x read %#x, %#x (want 0x5a, 0xa5)",
-		   CMOS_SCRATCH, v1, v2);
+	test_check(v1 == 0x5a && v2 == 0xa5, "rtc_nvram_rw",
+		   "CMOS %#x read %#x, %#x (want 0x5a, 0xa5)", CMOS_SCRATCH, v1, v2);
 }
 
 void guest_main(void)

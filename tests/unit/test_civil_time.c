@@ -24,8 +24,12 @@ static void test_against_timegm(void **state)
 	for (int y = 1970; y <= 2100; y++) {
 		for (int m = 1; m <= 12; m++) {
 			for (int d = 1; d <= 31; d++) {
-				struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d,
-						 .tm_hour = 23, .tm_min = 59, .tm_sec = 59 };
+				struct tm tm = { .tm_year = y - 1900,
+						 .tm_mon = m - 1,
+						 .tm_mday = d,
+						 .tm_hour = 23,
+						 .tm_min = 59,
+						 .tm_sec = 59 };
 				time_t t = timegm(&tm);
 				int64_t got = civil_to_unix(y, m, d, 23, 59, 59);
 

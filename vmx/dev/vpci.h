@@ -55,14 +55,14 @@
 #define VPCI_ADDR_FN_MASK  0x00000700u
 #define VPCI_ADDR_REG_MASK 0x000000fcu
 /* The bits that read back; 30:24 and 1:0 are reserved and read as 0. */
-#define VPCI_ADDR_MASK \
+#define VPCI_ADDR_MASK                                                                    \
 	(VPCI_ADDR_ENABLE | VPCI_ADDR_BUS_MASK | VPCI_ADDR_DEV_MASK | VPCI_ADDR_FN_MASK | \
 	 VPCI_ADDR_REG_MASK)
 
 /* CONFIG_ADDRESS of a dword register, as a guest driver builds it. */
-#define VPCI_ADDR(bus, dev, fn, reg) \
+#define VPCI_ADDR(bus, dev, fn, reg)                                            \
 	(VPCI_ADDR_ENABLE | ((uint32_t)(bus) << 16) | ((uint32_t)(dev) << 11) | \
-	 ((uint32_t)(fn) << 8) | ((uint32_t)(reg) & VPCI_ADDR_REG_MASK))
+	 ((uint32_t)(fn) << 8) | ((uint32_t)(reg)&VPCI_ADDR_REG_MASK))
 
 #define VPCI_MAX_BUS       255
 #define VPCI_MAX_DEVICE    31
@@ -71,25 +71,25 @@
 #define VPCI_MAX_FUNCTIONS 16  /* registry capacity, the host bridge included */
 
 /* Type 00h configuration header (PCI 3.0 6.1, Figure 6-1): byte offsets. */
-#define VPCI_VENDOR_ID       0x00 /* 16 bits */
-#define VPCI_DEVICE_ID       0x02 /* 16 bits */
-#define VPCI_COMMAND         0x04 /* 16 bits */
-#define VPCI_STATUS          0x06 /* 16 bits */
-#define VPCI_REVISION_ID     0x08
-#define VPCI_CLASS_PROG      0x09 /* programming interface */
-#define VPCI_CLASS_SUB       0x0a
-#define VPCI_CLASS_BASE      0x0b
-#define VPCI_CACHE_LINE_SIZE 0x0c
-#define VPCI_LATENCY_TIMER   0x0d
-#define VPCI_HEADER_TYPE     0x0e
-#define VPCI_BIST            0x0f
-#define VPCI_BAR0            0x10 /* six 32-bit Base Address registers */
+#define VPCI_VENDOR_ID           0x00 /* 16 bits */
+#define VPCI_DEVICE_ID           0x02 /* 16 bits */
+#define VPCI_COMMAND             0x04 /* 16 bits */
+#define VPCI_STATUS              0x06 /* 16 bits */
+#define VPCI_REVISION_ID         0x08
+#define VPCI_CLASS_PROG          0x09 /* programming interface */
+#define VPCI_CLASS_SUB           0x0a
+#define VPCI_CLASS_BASE          0x0b
+#define VPCI_CACHE_LINE_SIZE     0x0c
+#define VPCI_LATENCY_TIMER       0x0d
+#define VPCI_HEADER_TYPE         0x0e
+#define VPCI_BIST                0x0f
+#define VPCI_BAR0                0x10 /* six 32-bit Base Address registers */
 #define VPCI_SUBSYSTEM_VENDOR_ID 0x2c
-#define VPCI_SUBSYSTEM_ID    0x2e
-#define VPCI_ROM_ADDRESS     0x30
-#define VPCI_CAPABILITY_LIST 0x34
-#define VPCI_INTERRUPT_LINE  0x3c
-#define VPCI_INTERRUPT_PIN   0x3d
+#define VPCI_SUBSYSTEM_ID        0x2e
+#define VPCI_ROM_ADDRESS         0x30
+#define VPCI_CAPABILITY_LIST     0x34
+#define VPCI_INTERRUPT_LINE      0x3c
+#define VPCI_INTERRUPT_PIN       0x3d
 
 /* Header Type (PCI 3.0 6.2.1): bit 7 marks a multi-function device. */
 #define VPCI_HEADER_TYPE_NORMAL 0x00
@@ -159,8 +159,8 @@ struct vpci_function {
 
 /* The 82441FX's registers that are not constant. */
 struct vpci_host_bridge {
-	uint16_t command; /* PCICMD */
-	uint16_t status;  /* PCISTS */
+	uint16_t command;      /* PCICMD */
+	uint16_t status;       /* PCISTS */
 	uint8_t latency_timer; /* MLT */
 };
 
@@ -232,7 +232,7 @@ uint32_t vpci_config_read(struct vpci *pci, unsigned bus, unsigned dev, unsigned
  * the read. Dropped for an absent function, a bad size, and bytes at or
  * past VPCI_CONFIG_SIZE.
  */
-void vpci_config_write(struct vpci *pci, unsigned bus, unsigned dev, unsigned fn,
-		       unsigned offset, unsigned size, uint32_t value);
+void vpci_config_write(struct vpci *pci, unsigned bus, unsigned dev, unsigned fn, unsigned offset,
+		       unsigned size, uint32_t value);
 
 #endif

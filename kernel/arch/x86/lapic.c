@@ -173,7 +173,8 @@ void lapic_timer_oneshot_at(uint8_t vector, uint64_t tsc_deadline)
 
 	if (tsc_deadline > now && tsc_hz())
 		count = (tsc_deadline - now) / (tsc_hz() / 1000000 ? tsc_hz() / 1000000 : 1) *
-			(lapic_timer_hz / 1000000) + 1;
+				(lapic_timer_hz / 1000000) +
+			1;
 	if (count > UINT32_MAX)
 		count = UINT32_MAX;
 	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_16);

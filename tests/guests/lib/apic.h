@@ -49,23 +49,23 @@
 #define APIC_SVR_ENABLE 0x100 /* 11.9 */
 
 /* LVT (11.5.1, Figure 11-8). */
-#define APIC_LVT_MASKED        (1u << 16)
-#define APIC_LVT_DM_EXTINT     (7u << 8)
-#define APIC_LVT_DM_NMI        (4u << 8)
-#define APIC_LVT_TIMER_ONESHOT (0u << 17)
-#define APIC_LVT_TIMER_PERIODIC (1u << 17)
+#define APIC_LVT_MASKED             (1u << 16)
+#define APIC_LVT_DM_EXTINT          (7u << 8)
+#define APIC_LVT_DM_NMI             (4u << 8)
+#define APIC_LVT_TIMER_ONESHOT      (0u << 17)
+#define APIC_LVT_TIMER_PERIODIC     (1u << 17)
 #define APIC_LVT_TIMER_TSC_DEADLINE (2u << 17)
 
 #define APIC_DCR_DIV1  0xb /* 11.5.4, Figure 11-10 */
 #define APIC_DCR_DIV16 0x3
 
 /* ICR (11.6.1, Figure 11-12). */
-#define APIC_ICR_FIXED      (0u << 8)
-#define APIC_ICR_BUSY       (1u << 12) /* delivery status, xAPIC only */
-#define APIC_ICR_ASSERT     (1u << 14)
-#define APIC_ICR_SH_SELF    (1u << 18)
-#define APIC_ICR_SH_ALL     (2u << 18)
-#define APIC_ICR_SH_OTHERS  (3u << 18)
+#define APIC_ICR_FIXED     (0u << 8)
+#define APIC_ICR_BUSY      (1u << 12) /* delivery status, xAPIC only */
+#define APIC_ICR_ASSERT    (1u << 14)
+#define APIC_ICR_SH_SELF   (1u << 18)
+#define APIC_ICR_SH_ALL    (2u << 18)
+#define APIC_ICR_SH_OTHERS (3u << 18)
 
 /* CPUID leaf 1 feature bits. */
 #define CPUID_1_EDX_APIC         (1u << 9)

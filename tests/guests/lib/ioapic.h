@@ -19,13 +19,13 @@
 #define IOAPIC_REG_REDTBL 0x10 /* pin n: 0x10 + 2n (low), 0x11 + 2n (high) */
 
 /* Redirection entry, low dword (3.2.4). */
-#define IOAPIC_RTE_LOWEST   (1u << 8)
-#define IOAPIC_RTE_LOGICAL  (1u << 11)
-#define IOAPIC_RTE_STATUS   (1u << 12) /* read-only */
+#define IOAPIC_RTE_LOWEST     (1u << 8)
+#define IOAPIC_RTE_LOGICAL    (1u << 11)
+#define IOAPIC_RTE_STATUS     (1u << 12) /* read-only */
 #define IOAPIC_RTE_LOW_ACTIVE (1u << 13)
 #define IOAPIC_RTE_REMOTE_IRR (1u << 14) /* read-only */
-#define IOAPIC_RTE_LEVEL    (1u << 15)
-#define IOAPIC_RTE_MASKED   (1u << 16)
+#define IOAPIC_RTE_LEVEL      (1u << 15)
+#define IOAPIC_RTE_MASKED     (1u << 16)
 #define IOAPIC_RTE_DEST_SHIFT 24 /* in the high dword */
 
 static inline volatile uint32_t *ioapic_mmio(uint32_t off)

@@ -20,7 +20,7 @@ struct irq_gate {
 } __attribute__((packed));
 _Static_assert(sizeof(struct irq_gate) == 8, "IDT gate layout");
 
-extern const uint32_t trap_stubs[IRQ_EXCEPTIONS]; /* lib/trap_entry.S */
+extern const uint32_t trap_stubs[IRQ_EXCEPTIONS];         /* lib/trap_entry.S */
 extern const uint32_t irq_stubs[IRQ_VECTORS - IRQ_FIRST]; /* lib/irq_entry.S */
 
 volatile uint32_t irq_count[IRQ_VECTORS];

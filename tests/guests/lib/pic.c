@@ -14,7 +14,7 @@ void pic_init(uint8_t master_base, uint8_t slave_base)
 	outb(PIC_SLAVE_DATA, slave_base);
 	outb(PIC_MASTER_DATA, 1u << PIC_CASCADE_IRQ); /* ICW3: slave on IR2 */
 	outb(PIC_SLAVE_DATA, PIC_CASCADE_IRQ);        /* ICW3: slave ID 2 */
-	outb(PIC_MASTER_DATA, 0x01); /* ICW4: 8086 mode, normal EOI */
+	outb(PIC_MASTER_DATA, 0x01);                  /* ICW4: 8086 mode, normal EOI */
 	outb(PIC_SLAVE_DATA, 0x01);
 	outb(PIC_MASTER_DATA, 0xff); /* OCW1: everything masked */
 	outb(PIC_SLAVE_DATA, 0xff);

@@ -14,17 +14,17 @@
 #define PIT_PORT_B  0x61
 
 /* Control word: SC1-0 in bits 7:6, RW1-0 in 5:4, M2-0 in 3:1, BCD in 0. */
-#define PIT_SC(c)      ((c) << 6)
-#define PIT_RW_LATCH   0x00 /* counter latch command */
-#define PIT_RW_LSB     0x10
-#define PIT_RW_MSB     0x20
-#define PIT_RW_WORD    0x30 /* LSB then MSB */
-#define PIT_MODE(m)    ((m) << 1)
-#define PIT_READ_BACK  0xc0
+#define PIT_SC(c)        ((c) << 6)
+#define PIT_RW_LATCH     0x00 /* counter latch command */
+#define PIT_RW_LSB       0x10
+#define PIT_RW_MSB       0x20
+#define PIT_RW_WORD      0x30 /* LSB then MSB */
+#define PIT_MODE(m)      ((m) << 1)
+#define PIT_READ_BACK    0xc0
 #define PIT_RB_NO_COUNT  0x20 /* read-back bits 5 and 4 are active low */
 #define PIT_RB_NO_STATUS 0x10
-#define PIT_RB_CNT(c)  (2u << (c))
-#define PIT_STATUS_OUT 0x80
+#define PIT_RB_CNT(c)    (2u << (c))
+#define PIT_STATUS_OUT   0x80
 
 /* Port 0x61 bits. */
 #define PORT_B_GATE2   0x01

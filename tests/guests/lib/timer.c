@@ -59,8 +59,9 @@ bool timer_calibrate(const char *check)
 	/* The shorter of two: a late look at OUT2 only lengthens a run. */
 	for (i = 0; i < 2; i++) {
 		if (!pit_ch2_measure(PIT_LATCH_10MS, &m)) {
-			test_fail(check, "PIT counter 2 OUT2 never rose (port 0x61 bit 5) "
-					 "within %llu TSC ticks",
+			test_fail(check,
+				  "PIT counter 2 OUT2 never rose (port 0x61 bit 5) "
+				  "within %llu TSC ticks",
 				  (unsigned long long)PIT_MEASURE_BUDGET);
 			return false;
 		}
