@@ -228,7 +228,8 @@ def expect_end(lines, vm, pattern):
 
 
 ALL_GUESTS = ["cpuid.elf", "portio.elf", "msr.elf", "rdtsc.elf", "vmxon.elf", "memory.elf",
-              "hlt.elf", "spin.elf", "triple.elf", "hello.bin", "strio.elf"]
+              "hlt.elf", "spin.elf", "triple.elf", "hello.bin", "strio.elf",
+              "apic.elf", "ioapic.elf", "pit.elf", "rtc.elf", "mmio.elf"]
 
 
 def t_vm_guests():
@@ -246,6 +247,22 @@ def t_vm_guests():
     expect_end(lines, "memory", r"strata: vm memory stopped reason=EPT violation: read at "
                r"gpa 0x1000000 outside RAM \(16 MiB\)")
     expect_end(lines, "hlt", r"strata: vm hlt stopped reason=halted with interrupts disabled")
+
+
+def t_vm_platform(conf, vms, stopped=()):
+    """The PC platform's self-tests (issue 4 item 6)."""
+    def run():
+        name = os.path.splitext(os.path.basename(conf))[0]
+        _, iso = build_media("vm-" + name, conf, ALL_GUESTS)
+        r = emu.run_bochs("vm-" + name, iso=iso, cpus=2, timeout=600)
+        check_boot(r, boot="multiboot2", cpus=(2, 2), vmx=True)
+        for vm in vms:
+            expect_guest_passed(r.lines, vm)
+            if vm in stopped:
+                expect_end(r.lines, vm, stopped[vm])
+            else:
+                expect_end(r.lines, vm, r"strata: vm %s exited code=0" % vm)
+    return run
 
 
 def t_vm_isolation():
@@ -355,6 +372,10 @@ BOOT_TESTS = [
     ("vm/isolation", t_vm_isolation),
     ("vm/sharing", t_vm_sharing),
     ("vm/refused", t_vm_refused),
+    ("vm/platform-apic-ioapic-mmio", t_vm_platform(
+        "tests/configs/vm/platform.conf", ["apic", "ioapic", "mmio"],
+        {"mmio": r"strata: vm mmio stopped reason=EPT violation: read at gpa 0xfed40000 .*"})),
+    ("vm/platform-pit-rtc", t_vm_platform("tests/configs/vm/platform2.conf", ["pit", "rtc"])),
     ("vm/no-vmx", t_vm_no_vmx),
     ("linux/1-vcpu", t_vm_linux(1)),
     ("linux/2-vcpus", t_vm_linux(2)),

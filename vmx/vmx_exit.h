@@ -17,10 +17,18 @@ struct vmx_exit {
 	uint32_t insn_len;
 };
 
-/* Move the guest past the instruction that exited. */
+/*
+ * Move the guest past the instruction that exited. As when the CPU
+ * completes an instruction, blocking by STI or MOV SS ends (SDM Vol. 3C
+ * 25.4.2): "sti; hlt" must not leave the instruction after HLT shadowed.
+ */
 static inline void vmx_skip_instruction(const struct vmx_exit *exit)
 {
+	uint32_t block = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+
 	vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) + exit->insn_len);
+	if (block & 3)
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, block & ~3U);
 }
 
 /* What the dispatcher does after a handler. Only the dispatcher moves RIP. */

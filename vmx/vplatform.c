@@ -172,14 +172,27 @@ static const struct vlapic_ops lapic_ops = {
 };
 
 /* The UART has no callback for its interrupt line: resynchronise after each access. */
-static void sync_uart_irq(struct vm *vm)
+static bool sync_uart_irq(struct vm *vm)
 {
 	bool level = vuart_irq_line(&vm->uart);
 
-	if (level != vm->uart_irq) {
-		vm->uart_irq = level;
-		isa_irq(vm, COM1_IRQ, level);
-	}
+	if (level == vm->uart_irq)
+		return false;
+	vm->uart_irq = level;
+	isa_irq(vm, COM1_IRQ, level);
+	return true;
+}
+
+/*
+ * Whether an access to `port` may have changed what the vCPU should take
+ * or when its timers fire. The serial port and the exit port, the busiest
+ * ones, only do so through the UART's interrupt line: skipping the
+ * interrupt and timer re-evaluation for them keeps their exits short.
+ */
+static bool port_may_interrupt(uint16_t port)
+{
+	return !((port >= COM1_BASE && port < COM1_BASE + VUART_PORTS) ||
+		 (port >= VEXIT_DEFAULT_BASE && port < VEXIT_DEFAULT_BASE + VEXIT_PORTS));
 }
 
 /* --------------------------------------------------- ACPI PM and reset --- */
@@ -203,7 +216,7 @@ static uint32_t pm_read(void *opaque, uint16_t offset, unsigned size)
 	case 10: {
 		uint64_t ticks = vm_clock_ns(vm) / 1000 * PM_TIMER_HZ / 1000000;
 
-		v = (uint32_t)(ticks & 0xffffff);
+		v = (uint32_t)ticks; /* 32 bits: the FADT sets TMR_VAL_EXT */
 		break;
 	}
 	default:
@@ -378,10 +391,10 @@ uint32_t vplat_port_in(struct vcpu *vcpu, uint16_t port, unsigned size)
 	struct vm *vm = vcpu->vm;
 	uint32_t v;
 
-	vcpu->irq_check = true; /* the device may raise or clear an interrupt */
 	spin_lock(&vm->dev_lock);
 	v = viobus_in(&vm->iobus, port, size);
-	sync_uart_irq(vm);
+	if (sync_uart_irq(vm) || port_may_interrupt(port))
+		vcpu->irq_check = true; /* the device may raise or clear an interrupt */
 	spin_unlock(&vm->dev_lock);
 	return v;
 }
@@ -390,10 +403,10 @@ void vplat_port_out(struct vcpu *vcpu, uint16_t port, unsigned size, uint32_t va
 {
 	struct vm *vm = vcpu->vm;
 
-	vcpu->irq_check = true; /* the device may raise or clear an interrupt */
 	spin_lock(&vm->dev_lock);
 	viobus_out(&vm->iobus, port, size, value);
-	sync_uart_irq(vm);
+	if (sync_uart_irq(vm) || port_may_interrupt(port))
+		vcpu->irq_check = true; /* the device may raise or clear an interrupt */
 	spin_unlock(&vm->dev_lock);
 }
 
@@ -416,16 +429,30 @@ bool vplat_mmio_claims(struct vcpu *vcpu, gpa_t gpa)
 bool vplat_mmio_read(struct vcpu *vcpu, gpa_t gpa, unsigned size, uint64_t *value)
 {
 	struct vm *vm = vcpu->vm;
+	unsigned shift = 0;
 	uint32_t v = 0;
 	bool ok = false;
 
+	/*
+	 * A narrow read inside one register gets its low bytes, as on the CPUs
+	 * KVM and Bochs model (the SDM leaves sub-dword APIC reads to the
+	 * implementation); the models themselves take only whole registers.
+	 */
+	if (size < 4 && (gpa & 3) + size <= 4) {
+		shift = (unsigned)(gpa & 3) * 8;
+		gpa &= ~3ULL;
+	}
 	spin_lock(&vm->dev_lock);
 	if (on_lapic_page(vcpu, gpa))
-		ok = vlapic_mmio_read(&vcpu->lapic, gpa & (PAGE_SIZE - 1), size, &v, cpu_rdtsc()) ==
-		     VLAPIC_OK;
+		ok = vlapic_mmio_read(&vcpu->lapic, gpa & (PAGE_SIZE - 1), size < 4 ? 4 : size, &v,
+				      cpu_rdtsc()) == VLAPIC_OK;
 	else if (on_ioapic_page(gpa))
-		ok = vioapic_mmio_read(&vm->ioapic, gpa & (PAGE_SIZE - 1), size, &v) == VIOAPIC_OK;
+		ok = vioapic_mmio_read(&vm->ioapic, gpa & (PAGE_SIZE - 1), size < 4 ? 4 : size,
+				       &v) == VIOAPIC_OK;
 	spin_unlock(&vm->dev_lock);
+	v >>= shift;
+	if (size < 4)
+		v &= (1U << (size * 8)) - 1;
 	*value = v;
 	return ok;
 }

@@ -20,7 +20,7 @@
 /* ACPI PM register block (vmx/loader/guest_acpi.h must describe the same ports). */
 #define VPLAT_PM1A_EVT    0x600 /* PM1a status (2 bytes) + enable (2 bytes) */
 #define VPLAT_PM1A_CNT    0x604 /* PM1a control, 2 bytes */
-#define VPLAT_PM_TMR      0x608 /* PM timer, 4 bytes, 24 bits */
+#define VPLAT_PM_TMR      0x608 /* PM timer, 4 bytes, 32 bits (FADT TMR_VAL_EXT) */
 #define VPLAT_PM_PORTS    12
 #define VPLAT_RESET_PORT  0xcf9
 #define VPLAT_IOAPIC_BASE 0xfec00000ULL
