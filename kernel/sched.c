@@ -136,15 +136,11 @@ void sched_run(void (*housekeeping)(void))
 			cpu_wait_for_interrupt();
 			continue;
 		}
-		switch (vcpu_arch_run(v, cpu_rdtsc() + slice)) {
-		case VCPU_RUN_PREEMPTED:
-			break;
-		case VCPU_RUN_HALTED:
-			/* The vCPU set its own state (halted, or waiting for SIPI). */
-			break;
-		case VCPU_RUN_STOPPED:
+		/*
+		 * Preempted: next in line. Halted: the vCPU set its own state
+		 * (halted, or waiting for SIPI). Stopped: the whole VM stops.
+		 */
+		if (vcpu_arch_run(v, cpu_rdtsc() + slice) == VCPU_RUN_STOPPED)
 			vmm_stop(v->vm, NULL);
-			break;
-		}
 	}
 }

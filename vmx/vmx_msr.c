@@ -48,10 +48,8 @@ static bool msr_read(struct vcpu *vcpu, uint32_t msr, uint64_t *v)
 	case MSR_IA32_TSC:
 		*v = cpu_rdtsc() + vmcs_read64(TSC_OFFSET);
 		return true;
-	case MSR_IA32_MTRRCAP:
-		*v = 0; /* no MTRRs: guests leave memory types alone */
-		return true;
-	case MSR_IA32_BIOS_SIGN_ID:
+	case MSR_IA32_MTRRCAP:      /* no MTRRs: guests leave memory types alone */
+	case MSR_IA32_BIOS_SIGN_ID: /* no microcode revision to report */
 		*v = 0;
 		return true;
 	case MSR_IA32_MTRR_DEF_TYPE:
