@@ -23,8 +23,9 @@
 #include "vmx/loader/multiboot.h"
 #include "vmx/vplatform.h"
 
-#define CHUNK_SIZE PAGE_SIZE_2M
-#define COM1_BASE  0x3f8
+#define CHUNK_SIZE    PAGE_SIZE_2M
+#define LOG_EXIT_LINE 400
+#define COM1_BASE     0x3f8
 
 static struct vm vm_table[VM_MAX];
 static struct spinlock vmm_lock = SPINLOCK_INIT;
@@ -302,10 +303,29 @@ void vmm_vcpu_leave(struct vcpu *vcpu)
 	sched_kick(0); /* the boot CPU reports and frees the VM */
 }
 
+/* The VM's exit counters by reason, in exit-reason order: "CPUID=11 HLT=2 ...". */
+static void log_exit_counts(const struct vm *vm)
+{
+	char line[LOG_EXIT_LINE];
+	size_t len = 0;
+
+	for (unsigned r = 0; r < VM_EXIT_COUNTERS && len < sizeof(line); r++) {
+		const char *name = vm_arch_exit_name(r);
+
+		if (!vm->exits[r])
+			continue;
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s=%llu",
+					name ? name : "?", (unsigned long long)vm->exits[r]);
+	}
+	if (len)
+		log_info("strata: vm %s exits:%s", vm->name, line);
+}
+
 static void finish(struct vm *vm)
 {
 	if (ring_line_flush(&vm->line)) /* a last line without its newline */
 		log_info("[%s] %s", vm->name, ring_line_text(&vm->line));
+	log_exit_counts(vm);
 	if (vm->exited)
 		log_report("strata: vm %s exited code=%u", vm->name, vm->exit_code);
 	else
