@@ -64,8 +64,9 @@ long long strtoll(const char *s, char **end, int base)
 	bool negative;
 	unsigned long long v = convert(s, end, base, &negative);
 
+	/* -(long long)v overflows for 2^63 itself: that one is INT64_MIN exactly. */
 	if (negative)
-		return v > (unsigned long long)INT64_MAX + 1 ? INT64_MIN : -(long long)v;
+		return v >= (unsigned long long)INT64_MAX + 1 ? INT64_MIN : -(long long)v;
 	return v > INT64_MAX ? INT64_MAX : (long long)v;
 }
 
