@@ -161,6 +161,7 @@ enum vmcs_field {
 
 /* Primary processor-based controls (Table 25-6). */
 #define CPU_BASED_VIRTUAL_INTR_PENDING        (1U << 2)
+#define CPU_BASED_NMI_WINDOW_EXITING          (1U << 22)
 #define CPU_BASED_USE_TSC_OFFSETTING          (1U << 3)
 #define CPU_BASED_HLT_EXITING                 (1U << 7)
 #define CPU_BASED_INVLPG_EXITING              (1U << 9)

@@ -60,7 +60,8 @@ int vmx_controls_init(const char **why)
 	c->preemption_timer_shift = cpu_rdmsr(MSR_IA32_VMX_MISC) & 0x1f;
 
 	if (!adjust(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
-		    PIN_BASED_EXT_INTR_MASK | PIN_BASED_VMX_PREEMPTION_TIMER, 0, &c->pin)) {
+		    PIN_BASED_EXT_INTR_MASK | PIN_BASED_VMX_PREEMPTION_TIMER,
+		    PIN_BASED_NMI_EXITING | PIN_BASED_VIRTUAL_NMIS, &c->pin)) {
 		*why = "no VMX preemption timer";
 		return -ENOTSUP;
 	}
@@ -74,6 +75,17 @@ int vmx_controls_init(const char **why)
 		*why = "missing processor-based controls";
 		return -ENOTSUP;
 	}
+	/*
+	 * Virtual NMIs need NMI exiting (SDM Vol. 3C 26.2.1.1); with both, the
+	 * CPU tracks a guest's NMI blocking and NMI-window exiting can be used.
+	 */
+	if ((c->pin & (PIN_BASED_NMI_EXITING | PIN_BASED_VIRTUAL_NMIS)) !=
+	    (PIN_BASED_NMI_EXITING | PIN_BASED_VIRTUAL_NMIS))
+		c->pin &= ~(PIN_BASED_NMI_EXITING | PIN_BASED_VIRTUAL_NMIS);
+	c->nmi_window = (c->pin & PIN_BASED_VIRTUAL_NMIS) &&
+			(cpu_rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
+					     : MSR_IA32_VMX_PROCBASED_CTLS) >>
+			 32) & CPU_BASED_NMI_WINDOW_EXITING;
 	c->proc &= ~(CPU_BASED_CR3_LOAD_EXITING | CPU_BASED_CR3_STORE_EXITING |
 		     CPU_BASED_INVLPG_EXITING | CPU_BASED_RDTSC_EXITING);
 	if (!adjust(MSR_IA32_VMX_PROCBASED_CTLS2,

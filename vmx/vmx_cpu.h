@@ -14,6 +14,7 @@ struct vmx_controls {
 	uint32_t vmcs_revision;
 	uint8_t preemption_timer_shift; /* timer ticks = TSC >> shift */
 	bool vpid;
+	bool nmi_window; /* virtual NMIs and NMI-window exiting (SDM Vol. 3C 25.6.1, 26.7.6) */
 	bool invept_single;
 };
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "kernel/arch/x86/cpu.h"
+#include "kernel/arch/x86/percpu.h"
 #include "kernel/log.h"
 #include "kernel/vm_arch.h"
 #include "vmx/vplatform.h"
@@ -109,7 +110,24 @@ static enum vmexit_action handle_hlt(struct vcpu *vcpu, struct vmx_exit *exit)
 	return VMEXIT_HALT_VCPU;
 }
 
-/* The guest can take interrupts again: deliver on this entry. */
+/*
+ * With NMI exiting on, an NMI for the host arrives as an exit. Strata
+ * raises no NMIs of its own (no watchdog, no NMI IPIs), so one can only
+ * come from the platform: report it and let the guest go on.
+ */
+static enum vmexit_action handle_exception_nmi(struct vcpu *vcpu, struct vmx_exit *exit)
+{
+	uint32_t info = vmcs_read32(VM_EXIT_INTR_INFO);
+
+	if ((info & INTR_INFO_VALID) && (info & (7U << 8)) == INTR_TYPE_NMI) {
+		log_warn("cpu %u: NMI from the platform while running %s; ignored",
+			 this_cpu()->index, vcpu->vm->name);
+		return VMEXIT_RESUME;
+	}
+	return vmx_stop_vm(vcpu, exit, "unexpected exception exit (info %#x)", info);
+}
+
+/* The guest can take interrupts (or an NMI) again: deliver on this entry. */
 static enum vmexit_action handle_interrupt_window(struct vcpu *vcpu, struct vmx_exit *exit)
 {
 	vcpu->irq_check = true;
@@ -206,7 +224,9 @@ static const vmexit_handler_t vmexit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
 	[EXIT_REASON_INIT_SIGNAL] = handle_ignore,
 	[EXIT_REASON_SIPI_SIGNAL] = handle_ignore,
+	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
 	[EXIT_REASON_INTERRUPT_WINDOW] = handle_interrupt_window,
+	[EXIT_REASON_NMI_WINDOW] = handle_interrupt_window,
 	[EXIT_REASON_CPUID] = vmx_handle_cpuid,
 	[EXIT_REASON_HLT] = handle_hlt,
 	[EXIT_REASON_INVD] = handle_skip,
@@ -244,6 +264,7 @@ static const char *const vmexit_names[EXIT_REASON_MAX] = {
 	[EXIT_REASON_INIT_SIGNAL] = "INIT_SIGNAL",
 	[EXIT_REASON_SIPI_SIGNAL] = "SIPI_SIGNAL",
 	[EXIT_REASON_INTERRUPT_WINDOW] = "INTERRUPT_WINDOW",
+	[EXIT_REASON_NMI_WINDOW] = "NMI_WINDOW",
 	[EXIT_REASON_CPUID] = "CPUID",
 	[EXIT_REASON_HLT] = "HLT",
 	[EXIT_REASON_INVD] = "INVD",

@@ -3,9 +3,11 @@
  * external interrupt is injected only when the guest could take it on
  * bare metal, RFLAGS.IF = 1 and no STI or MOV SS blocking (SDM Vol. 3C
  * 25.4.2, Table 25-3); otherwise interrupt-window exiting brings the vCPU
- * back the moment it can. NMIs wait for NMI blocking to clear.
+ * back the moment it can. A blocked NMI likewise opens the NMI window
+ * (with virtual NMIs, SDM Vol. 3C 26.7.6).
  */
 #include "kernel/arch/x86/cpu.h"
+#include "vmx/vmx_cpu.h"
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
 #include "vmx/vplatform.h"
@@ -15,19 +17,30 @@
 #define INTR_BLOCK_NMI   (1U << 3)
 #define VECTOR_NMI       2
 
-static void set_window(struct vmx_vcpu *v, bool open)
+static void set_control(uint32_t bit, bool *state, bool on)
 {
 	uint32_t proc;
 
-	if (v->window_open == open)
+	if (*state == on)
 		return;
 	proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
-	if (open)
-		proc |= CPU_BASED_VIRTUAL_INTR_PENDING;
+	if (on)
+		proc |= bit;
 	else
-		proc &= ~CPU_BASED_VIRTUAL_INTR_PENDING;
+		proc &= ~bit;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
-	v->window_open = open;
+	*state = on;
+}
+
+static void set_window(struct vmx_vcpu *v, bool open)
+{
+	set_control(CPU_BASED_VIRTUAL_INTR_PENDING, &v->window_open, open);
+}
+
+static void set_nmi_window(struct vmx_vcpu *v, bool open)
+{
+	if (vmx_ctl.nmi_window)
+		set_control(CPU_BASED_NMI_WINDOW_EXITING, &v->nmi_window_open, open);
 }
 
 void vmx_deliver_events(struct vcpu *vcpu)
@@ -43,12 +56,18 @@ void vmx_deliver_events(struct vcpu *vcpu)
 		return;
 	}
 	block = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
-	if (vplat_pending_nmi(vcpu, false) &&
-	    !(block & (INTR_BLOCK_STI | INTR_BLOCK_MOVSS | INTR_BLOCK_NMI))) {
-		vplat_pending_nmi(vcpu, true);
-		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
-			     INTR_INFO_VALID | INTR_TYPE_NMI | VECTOR_NMI);
-		return;
+	if (vplat_pending_nmi(vcpu, false)) {
+		if (!(block & (INTR_BLOCK_STI | INTR_BLOCK_MOVSS | INTR_BLOCK_NMI))) {
+			vplat_pending_nmi(vcpu, true);
+			vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
+				     INTR_INFO_VALID | INTR_TYPE_NMI | VECTOR_NMI);
+			set_nmi_window(v, false);
+			return;
+		}
+		/* Blocked (in its NMI handler, or a shadow): exit as soon as it can take it. */
+		set_nmi_window(v, true);
+	} else {
+		set_nmi_window(v, false);
 	}
 	vector = vplat_pending_interrupt(vcpu, false);
 	if (vector < 0) {

@@ -29,9 +29,10 @@ struct vmx_vcpu {
 	bool vmcs_ready; /* set up on its CPU */
 	bool launched;   /* VMLAUNCH done: VMRESUME next */
 	uint16_t vpid;
-	bool window_open; /* interrupt-window exiting is on */
-	bool cr2_pending; /* load pending_cr2 into CR2 before the next entry */
-	uint64_t cr2;     /* the guest's CR2 while another vCPU owns the CPU (VMX keeps none) */
+	bool window_open;     /* interrupt-window exiting is on */
+	bool nmi_window_open; /* NMI-window exiting is on */
+	bool cr2_pending;     /* load pending_cr2 into CR2 before the next entry */
+	uint64_t cr2;         /* the guest's CR2 while another vCPU owns the CPU (VMX keeps none) */
 	uint64_t pending_cr2;
 	struct guest_msrs msrs;
 	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area */
