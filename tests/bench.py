@@ -61,6 +61,13 @@ Prints one line per figure, stable for scripts:
      total_ns from the guest's clocksource (tsc), converted back to ticks
      with the tsc_mhz each guest reports (the kernels calibrate differently
      bare and under Strata); ratios are Strata over bare, in ticks.
+   The cmdline makes both guests do the same work (the config explains
+   each word): console=ttyS0,115200 (at the default 9600 baud Bochs paces
+   the bare console at ~52,000 instructions a character, most of the bare
+   boot), mem=160M (the VM's RAM), tsc_early_khz=50000 (Bochs's ips, the
+   rate of its PIT, PM timer and HPET, which Strata reports too; bare, the
+   kernel would take 3.5 GHz from CPUID 0x15, its clock would run 70x
+   slower than the devices and its LAPIC timer fire ~10x too often).
    The aims of issue 4 (workload <= 1.05, boot <= 1.15) are printed as
    context, not checked.
 5. QEMU + OVMF (TCG) wall time from process start to "strata: ready" on
@@ -550,6 +557,11 @@ def linux_media():
                     "--init", "tests/linux/init.sh", "--out", initramfs,
                     "--file", "%s=/bin/tscinit" % tscinit], check=True, stdout=subprocess.DEVNULL)
     cmdline = conf_cmdline(LINUX_CONF)
+    ips = int(re.search(r"\bips=(\d+)", emu.BOCHSRC).group(1))
+    m = re.search(r"\btsc_early_khz=(\d+)", cmdline)
+    if not m or int(m.group(1)) != ips // 1000:
+        print("bench.py: warning: %s: tsc_early_khz should be %d, Bochs's ips / 1000"
+              % (LINUX_CONF, ips // 1000), file=sys.stderr)
 
     root = os.path.join(LINUX_OUT, "bare-root")
     shutil.rmtree(root, ignore_errors=True)

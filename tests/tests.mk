@@ -47,5 +47,5 @@ check: | $(DEPS_STAMP)
 	scripts/check.sh
 
 # make bench: figures only; nothing here asserts on time (tests/bench.py).
-bench: all $(CONFFILES_TOOL) $(GUEST_OUT)/rdtsc.elf
+bench: all linux-assets $(CONFFILES_TOOL) $(GUEST_OUT)/rdtsc.elf
 	python3 tests/bench.py
