@@ -6,11 +6,11 @@
  * memory through the guest's own page tables (vmx/gpt.c) and the VM's RAM
  * window, the device through vmx/vplatform.c.
  */
-#include <string.h>
 
 #include "kernel/arch/x86/cpu.h"
 #include "vmx/emul/x86emu.h"
 #include "vmx/gpt.h"
+#include "vmx/guest_ram.h"
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
 #include "vmx/vplatform.h"
@@ -29,42 +29,15 @@ struct mmio_ctx {
 	struct gpt_cpu cpu;
 };
 
-static bool pt_read(void *opaque, gpa_t gpa, unsigned size, uint64_t *value)
-{
-	struct vm *vm = opaque;
-
-	if (gpa >= vm->mem_size || vm->mem_size - gpa < size)
-		return false;
-	*value = 0;
-	memcpy(value, vm->hva + gpa, size);
-	return true;
-}
-
-static bool pt_set_bits(void *opaque, gpa_t gpa, unsigned size, uint64_t bits)
-{
-	struct vm *vm = opaque;
-
-	if (gpa >= vm->mem_size || vm->mem_size - gpa < size)
-		return false;
-	if (size == 4)
-		__atomic_fetch_or((uint32_t *)(vm->hva + gpa), (uint32_t)bits, __ATOMIC_RELAXED);
-	else
-		__atomic_fetch_or((uint64_t *)(vm->hva + gpa), bits, __ATOMIC_RELAXED);
-	return true;
-}
-
-static const struct gpt_mem_ops pt_ops = { pt_read, pt_set_bits };
-
 /* Copy between the guest's linear memory and `buf`, page by page. */
 static enum x86emu_result linear_copy(struct mmio_ctx *c, gva_t la, uint8_t *buf, unsigned len,
 				      unsigned access, bool write, struct x86emu_exception *exc)
 {
-	struct vm *vm = c->vcpu->vm;
-
 	while (len) {
 		unsigned chunk = MIN(len, (unsigned)(PAGE_SIZE - (la & (PAGE_SIZE - 1))));
 		struct gpt_walk w;
-		enum gpt_status st = gpt_translate(&c->cpu, &pt_ops, vm, la, access, &w);
+		enum gpt_status st =
+			gpt_translate(&c->cpu, &guest_ram_pt_ops, c->vcpu, la, access, &w);
 
 		if (st == GPT_PAGE_FAULT) {
 			*exc = (struct x86emu_exception){ X86EMU_EXC_PF, true, w.error_code, la };
@@ -72,12 +45,10 @@ static enum x86emu_result linear_copy(struct mmio_ctx *c, gva_t la, uint8_t *buf
 		}
 		if (st != GPT_OK)
 			return X86EMU_UNSUPPORTED;
-		if (w.gpa >= vm->mem_size || vm->mem_size - w.gpa < chunk)
-			return X86EMU_UNSUPPORTED; /* device memory on the far side: not emulated */
-		if (write)
-			memcpy(vm->hva + w.gpa, buf, chunk);
-		else
-			memcpy(buf, vm->hva + w.gpa, chunk);
+		/* Device memory on the far side (MMIO to MMIO) is not emulated. */
+		if (!(write ? guest_ram_write(c->vcpu, w.gpa, buf, chunk)
+			    : guest_ram_read(c->vcpu, w.gpa, buf, chunk)))
+			return X86EMU_UNSUPPORTED;
 		la += chunk;
 		buf += chunk;
 		len -= chunk;

@@ -24,13 +24,14 @@
  * traps (RFLAGS.TF single-step, data breakpoints in DR0-DR3 on the
  * memory operand) and protection keys (PKU is hidden from CPUID).
  */
-#include <string.h>
 
 #include "kernel/arch/x86/cpu.h"
+#include "vmx/guest_ram.h"
 #include "vmx/strio_core.h"
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
 #include "vmx/vmx_strio.h"
+#include "vmx/vplatform.h"
 
 /* Exit qualification for I/O instructions (SDM Vol. 3C Table 28-5). */
 #define IO_SIZE_MASK  0x7 /* access size - 1 */
@@ -83,81 +84,26 @@ static uint32_t host_caps(void)
 	return caps;
 }
 
-/* ---- guest memory and ports, for strio_core ---- */
-
-static bool ram_range(const struct vm *vm, gpa_t gpa, uint64_t len)
-{
-	return gpa < vm->mem_size && len <= vm->mem_size - gpa;
-}
-
-/* Entries are read once, whole: another vCPU may be changing them. */
-static bool pt_read(void *ctx, gpa_t gpa, unsigned size, uint64_t *value)
-{
-	struct vm *vm = ctx;
-
-	if (!ram_range(vm, gpa, size) || (gpa & (size - 1)))
-		return false;
-	if (size == 4)
-		*value = __atomic_load_n((uint32_t *)(vm->hva + gpa), __ATOMIC_RELAXED);
-	else
-		*value = __atomic_load_n((uint64_t *)(vm->hva + gpa), __ATOMIC_RELAXED);
-	return true;
-}
-
-/* A and D as the CPU sets them: a locked OR (SDM Vol. 3A 4.8). */
-static bool pt_set_bits(void *ctx, gpa_t gpa, unsigned size, uint64_t bits)
-{
-	struct vm *vm = ctx;
-
-	if (!ram_range(vm, gpa, size) || (gpa & (size - 1)))
-		return false;
-	if (size == 4)
-		__atomic_fetch_or((uint32_t *)(vm->hva + gpa), (uint32_t)bits, __ATOMIC_SEQ_CST);
-	else
-		__atomic_fetch_or((uint64_t *)(vm->hva + gpa), bits, __ATOMIC_SEQ_CST);
-	return true;
-}
-
-static bool mem_read(void *ctx, gpa_t gpa, void *buf, unsigned len)
-{
-	struct vm *vm = ctx;
-
-	if (!ram_range(vm, gpa, len))
-		return false;
-	memcpy(buf, vm->hva + gpa, len);
-	return true;
-}
-
-static bool mem_write(void *ctx, gpa_t gpa, const void *buf, unsigned len)
-{
-	struct vm *vm = ctx;
-
-	if (!ram_range(vm, gpa, len))
-		return false;
-	memcpy(vm->hva + gpa, buf, len);
-	return true;
-}
+/* ---- ports, for strio_core (guest RAM: vmx/guest_ram.c); ctx is the vCPU ---- */
 
 static uint32_t port_in(void *ctx, uint16_t port, unsigned size)
 {
-	struct vm *vm = ctx;
-
-	return viobus_in(&vm->iobus, port, size);
+	return vplat_port_in(ctx, port, size);
 }
 
-/* A write to the test-exit port ends the VM: no element after it. */
+/* A write to the test-exit port (or ACPI S5, a reset) ends the VM: no element after it. */
 static bool port_out(void *ctx, uint16_t port, unsigned size, uint32_t value)
 {
-	struct vm *vm = ctx;
+	struct vcpu *vcpu = ctx;
 
-	viobus_out(&vm->iobus, port, size, value);
-	return !vm->exited;
+	vplat_port_out(vcpu, port, size, value);
+	return vcpu->vm->state == VM_RUNNING;
 }
 
 static const struct strio_ops vm_strio_ops = {
-	.pt = { .read = pt_read, .set_bits = pt_set_bits },
-	.mem_read = mem_read,
-	.mem_write = mem_write,
+	.pt = { .read = guest_ram_pt_read, .set_bits = guest_ram_pt_set_bits },
+	.mem_read = guest_ram_read,
+	.mem_write = guest_ram_write,
 	.port_in = port_in,
 	.port_out = port_out,
 };
@@ -210,7 +156,7 @@ static const char *insn_name(const struct strio_insn *insn)
  * Address size and segment without VMX_INSTRUCTION_INFO: the prefixes at
  * CS:RIP. Returns NULL or what stopped it.
  */
-static const char *decode_bytes(struct vm *vm, const struct vmx_exit *exit,
+static const char *decode_bytes(struct vcpu *vcpu, const struct vmx_exit *exit,
 				const struct strio_cpu *cpu, unsigned *addr_bytes,
 				enum strio_seg_reg *seg)
 {
@@ -222,7 +168,7 @@ static const char *decode_bytes(struct vm *vm, const struct vmx_exit *exit,
 
 	if (exit->insn_len == 0 || exit->insn_len > INSN_MAX_LEN)
 		return "instruction length out of range";
-	if (strio_read_linear(cpu, &vm_strio_ops, vm, la, bytes, exit->insn_len, access, &res) !=
+	if (strio_read_linear(cpu, &vm_strio_ops, vcpu, la, bytes, exit->insn_len, access, &res) !=
 	    STRIO_DONE)
 		return "instruction bytes unreadable";
 	if (!strio_decode(bytes, exit->insn_len, def, cpu->long64, addr_bytes, seg))
@@ -251,7 +197,7 @@ static const char *decode(struct vcpu *vcpu, const struct vmx_exit *exit,
 			return "segment field of VMX_INSTRUCTION_INFO out of range";
 		seg = (enum strio_seg_reg)INSN_INFO_SEG(info);
 	} else {
-		const char *why = decode_bytes(vcpu->vm, exit, cpu, &insn->addr_bytes, &seg);
+		const char *why = decode_bytes(vcpu, exit, cpu, &insn->addr_bytes, &seg);
 
 		if (why)
 			return why;
@@ -276,7 +222,7 @@ enum vmexit_action vmx_handle_strio(struct vcpu *vcpu, struct vmx_exit *exit)
 	if (why)
 		return vmx_stop_vm(vcpu, exit, "string I/O on port %#x: %s",
 				   (unsigned)(exit->qualification >> IO_PORT_SHIFT), why);
-	strio_run(&insn, &cpu, &regs, &vm_strio_ops, vcpu->vm, VMX_STRIO_BUDGET, &res);
+	strio_run(&insn, &cpu, &regs, &vm_strio_ops, vcpu, VMX_STRIO_BUDGET, &res);
 	r->rsi = regs.rsi;
 	r->rdi = regs.rdi;
 	r->rcx = regs.rcx;

@@ -187,6 +187,8 @@ enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu, uint64_t slice_end)
 {
 	struct vmx_vcpu *v = vcpu->arch;
 	struct vm *vm = vcpu->vm;
+	/* Without the save control the timer restarts at each entry: re-arm it each time. */
+	const bool rearm_each_entry = !(vmx_ctl.exit & VM_EXIT_SAVE_VMX_PREEMPTION_TIMER);
 	uint64_t start = cpu_rdtsc();
 	enum vcpu_run_result result;
 	struct vmx_exit exit;
@@ -208,8 +210,7 @@ enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu, uint64_t slice_end)
 		if (__builtin_expect(vcpu->irq_check, 0)) {
 			vmx_deliver_events(vcpu);
 			arm_timer(vcpu, slice_end, cpu_rdtsc());
-		} else if (!(vmx_ctl.exit & VM_EXIT_SAVE_VMX_PREEMPTION_TIMER)) {
-			/* Without the save control the timer restarts at each entry. */
+		} else if (rearm_each_entry) {
 			arm_timer(vcpu, slice_end, cpu_rdtsc());
 		}
 		if (__builtin_expect(v->cr2_pending, 0)) {
@@ -262,7 +263,6 @@ enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu, uint64_t slice_end)
 		}
 		break;
 	}
-	vcpu->run_ticks += cpu_rdtsc() - start;
 	return result;
 }
 

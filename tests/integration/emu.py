@@ -101,11 +101,8 @@ def workdir(name):
     return os.path.abspath(base)
 
 
-def run_qemu(name, *, esp=None, iso=None, cpus=1, memory=256, uefi=True,
-             timeout=120, extra=(), stop_at=()):
-    """Boot an ESP image (UEFI) or an ISO (SeaBIOS or UEFI) under QEMU TCG."""
-    wd = workdir(name)
-    serial = os.path.join(wd, "serial.log")
+def _qemu_cmd(wd, serial, *, esp=None, iso=None, cpus=1, memory=256, uefi=True, extra=()):
+    """The QEMU TCG command line every QEMU run here uses."""
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-m", str(memory),
            "-smp", str(cpus), "-display", "none", "-monitor", "none",
            "-serial", "file:" + serial, "-no-reboot",
@@ -119,7 +116,16 @@ def run_qemu(name, *, esp=None, iso=None, cpus=1, memory=256, uefi=True,
         cmd += ["-drive", "file=%s,format=raw,if=ide" % os.path.abspath(esp)]
     if iso:
         cmd += ["-cdrom", os.path.abspath(iso)]
-    cmd += list(extra)
+    return cmd + list(extra)
+
+
+def run_qemu(name, *, esp=None, iso=None, cpus=1, memory=256, uefi=True,
+             timeout=120, extra=(), stop_at=()):
+    """Boot an ESP image (UEFI) or an ISO (SeaBIOS or UEFI) under QEMU TCG."""
+    wd = workdir(name)
+    serial = os.path.join(wd, "serial.log")
+    cmd = _qemu_cmd(wd, serial, esp=esp, iso=iso, cpus=cpus, memory=memory, uefi=uefi,
+                    extra=extra)
     rc, timed_out = _run(cmd, wd, timeout, os.path.join(wd, "qemu.out"), serial, stop_at)
     return RunResult(_read(serial), "", rc, timed_out, wd)
 
@@ -207,24 +213,12 @@ def run_qemu_timed(name, marker, *, esp=None, iso=None, cpus=1, memory=256, uefi
 
     The serial file is polled every `poll` seconds, so the figure is late by
     at most that much. Returns (RunResult, seconds or None if never seen).
-    The command line is the one run_qemu builds.
+    The command line is _qemu_cmd's, as for run_qemu.
     """
     import time
     wd = workdir(name)
     serial = os.path.join(wd, "serial.log")
-    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-m", str(memory),
-           "-smp", str(cpus), "-display", "none", "-monitor", "none",
-           "-serial", "file:" + serial, "-no-reboot",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-    if uefi:
-        vars_copy = os.path.join(wd, "OVMF_VARS.fd")
-        shutil.copy(OVMF_VARS, vars_copy)
-        cmd += ["-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
-                "-drive", "if=pflash,format=raw,file=" + vars_copy]
-    if esp:
-        cmd += ["-drive", "file=%s,format=raw,if=ide" % os.path.abspath(esp)]
-    if iso:
-        cmd += ["-cdrom", os.path.abspath(iso)]
+    cmd = _qemu_cmd(wd, serial, esp=esp, iso=iso, cpus=cpus, memory=memory, uefi=uefi)
     pattern = re.compile(marker, re.M)
     elapsed = None
     timed_out = False
