@@ -229,7 +229,7 @@ def expect_end(lines, vm, pattern):
 
 ALL_GUESTS = ["cpuid.elf", "portio.elf", "msr.elf", "rdtsc.elf", "vmxon.elf", "memory.elf",
               "hlt.elf", "spin.elf", "triple.elf", "hello.bin", "strio.elf",
-              "apic.elf", "ioapic.elf", "pit.elf", "rtc.elf", "mmio.elf"]
+              "apic.elf", "ioapic.elf", "pit.elf", "rtc.elf", "mmio.elf", "reset.elf"]
 
 
 def t_vm_guests():
@@ -247,6 +247,8 @@ def t_vm_guests():
     expect_end(lines, "memory", r"strata: vm memory stopped reason=EPT violation: read at "
                r"gpa 0x1000000 outside RAM \(16 MiB\)")
     expect_end(lines, "hlt", r"strata: vm hlt stopped reason=halted with interrupts disabled")
+    expect_guest_passed(lines, "reset")
+    expect_end(lines, "reset", r"strata: vm reset stopped reason=reset by the guest \(port 0xcf9\)")
 
 
 def t_vm_platform(conf, vms, stopped=()):

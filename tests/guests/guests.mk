@@ -11,7 +11,7 @@ GUEST_DIR := tests/guests
 GUEST_OUT := $(BUILD)/guests
 
 # Each name is one guest: $(GUEST_DIR)/NAME.c -> $(GUEST_OUT)/NAME.elf
-GUEST_NAMES := cpuid portio msr rdtsc vmxon memory hlt spin triple strio demo \
+GUEST_NAMES := cpuid portio msr rdtsc vmxon memory hlt spin triple strio demo reset \
 	apic ioapic pit rtc mmio
 GUEST_FLAT  := hello
 

@@ -74,6 +74,21 @@ static bool rdtsc_vmcall_check(void)
 	return true;
 }
 
+/* The assigned hypercalls (docs/HYPERCALLS.md). */
+static void rdtsc_hypercalls_check(void)
+{
+	struct vmcall_regs r = { .eax = STRATA_HC_VERSION };
+
+	if (try_vmcall(&r) == TRAP_NONE)
+		test_info("vmcall version returned %#x", r.eax);
+	/* Version 0.1.0 or later, a 24-bit major.minor.patch word. */
+	test_check_strata(r.eax >= 0x000100 && r.eax < 0x1000000, "vmcall_version", "eax=%#x",
+			  r.eax);
+	r = (struct vmcall_regs){ .eax = STRATA_HC_VCPU_ID };
+	try_vmcall(&r);
+	test_check_strata(r.eax == 0, "vmcall_vcpu_id", "eax=%#x on the boot vCPU", r.eax);
+}
+
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
@@ -108,5 +123,7 @@ void guest_main(void)
 		return;
 	rdtsc_monotonic();
 	vmcall_ok = rdtsc_vmcall_check();
+	if (vmcall_ok)
+		rdtsc_hypercalls_check();
 	rdtsc_bench(vmcall_ok);
 }
