@@ -56,6 +56,9 @@ KERNEL_SRCS := $(sort $(shell find $(KERNEL_DIRS) -name '*.c' -o -name '*.S' 2>/
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel-obj/%.o,$(KERNEL_SRCS))
 KERNEL_ELF  := $(BUILD)/strata.elf
 
+include net/lwip/lwip.mk
+KERNEL_OBJS += $(LWIP_OBJS)
+
 kernel: $(KERNEL_ELF)
 
 $(BUILD)/kernel-obj/%.c.o: %.c | $(DEPS_STAMP)

@@ -29,6 +29,7 @@
 #include "kernel/power.h"
 #include "kernel/sched.h"
 #include "kernel/vmm.h"
+#include "net/stack.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx_caps.h"
 #include "vmx/vmx_cpu.h"
@@ -48,6 +49,7 @@ static struct boot_mem_region boot_mmap[BOOT_INFO_MAX_MMAP];
 static struct boot_module boot_modules[BOOT_INFO_MAX_MODULES];
 static struct hostconf host_config;
 static bool vmx_ready;             /* guests can run: VT-x with what Strata needs */
+static bool net_up;                /* the management network has a NIC */
 static volatile uint32_t vmx_cpus; /* CPUs in VMX operation */
 
 void boot_main(uint64_t phys, uint32_t kind, uint64_t entry_tsc);
@@ -203,6 +205,9 @@ static void bsp_housekeeping(void)
 {
 	uint32_t alive = vmm_reap();
 
+	if (net_up)
+		net_poll();
+
 	if (alive == 0 && host_config.host.exit_when_idle) {
 		log_info("no VM is running and exit_when_idle = yes: powering off");
 		power_off();
@@ -271,6 +276,7 @@ void boot_main(uint64_t phys, uint32_t kind, uint64_t entry_tsc)
 	boot_report(&vmx);
 	if (vmx_ready)
 		log_info("vmx: on %u of %u CPUs", vmx_cpus, pcpu_online_count());
+	net_up = net_init(&host_config.network);
 	autostart_vms(&host_config, boot_modules, boot.module_count, vmx_ready);
 	log_info("strata: boot took %llu tsc ticks from kernel entry",
 		 (unsigned long long)(cpu_rdtsc() - entry_tsc));

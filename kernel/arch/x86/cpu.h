@@ -119,6 +119,19 @@ static inline uint64_t cpu_rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/*
+ * RDRAND: a hardware random number, or false when the CPU's generator
+ * had none ready (CF = 0; SDM Vol. 1, 7.3.17 "Random Number Generator
+ * Instructions"). The caller checks CPUID.1:ECX.RDRAND[bit 30] first.
+ */
+static inline bool cpu_rdrand(uint64_t *out)
+{
+	bool ok;
+
+	__asm__ volatile("rdrand %0" : "=r"(*out), "=@ccc"(ok));
+	return ok;
+}
+
 static inline uint64_t cpu_read_cr0(void)
 {
 	uint64_t v;
