@@ -20,8 +20,8 @@
 #include "kernel/arch/x86/smp.h"
 #include "kernel/arch/x86/tsc.h"
 #include "kernel/boot_info.h"
-#include "kernel/autostart.h"
 #include "kernel/config/hostconf.h"
+#include "kernel/domain.h"
 #include "kernel/log.h"
 #include "kernel/mm/kmem.h"
 #include "kernel/panic.h"
@@ -205,6 +205,7 @@ static void bsp_housekeeping(void)
 {
 	uint32_t alive = vmm_reap();
 
+	domain_sync();
 	if (net_up)
 		net_poll();
 
@@ -277,7 +278,7 @@ void boot_main(uint64_t phys, uint32_t kind, uint64_t entry_tsc)
 	if (vmx_ready)
 		log_info("vmx: on %u of %u CPUs", vmx_cpus, pcpu_online_count());
 	net_up = net_init(&host_config.network);
-	autostart_vms(&host_config, boot_modules, boot.module_count, vmx_ready);
+	domain_boot(&host_config, boot_modules, boot.module_count, vmx_ready);
 	log_info("strata: boot took %llu tsc ticks from kernel entry",
 		 (unsigned long long)(cpu_rdtsc() - entry_tsc));
 	log_report("strata: ready");

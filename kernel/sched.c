@@ -118,8 +118,9 @@ void sched_run(void (*housekeeping)(void))
 	uint64_t slice = tsc_hz() / (1000 / SCHED_SLICE_MS);
 
 	for (;;) {
-		uint64_t wake;
+		uint64_t wake, start;
 		struct vcpu *v;
+		enum vcpu_run_result result;
 
 		reap(rq);
 		if (housekeeping)
@@ -140,7 +141,10 @@ void sched_run(void (*housekeeping)(void))
 		 * Preempted: next in line. Halted: the vCPU set its own state
 		 * (halted, or waiting for SIPI). Stopped: the whole VM stops.
 		 */
-		if (vcpu_arch_run(v, cpu_rdtsc() + slice) == VCPU_RUN_STOPPED)
+		start = cpu_rdtsc();
+		result = vcpu_arch_run(v, start + slice);
+		v->run_ticks += cpu_rdtsc() - start;
+		if (result == VCPU_RUN_STOPPED)
 			vmm_stop(v->vm, NULL);
 	}
 }

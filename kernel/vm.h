@@ -79,6 +79,7 @@ struct vcpu {
 	volatile uint32_t state;    /* enum vcpu_state */
 	struct vcpu *next_on_cpu;   /* run queue link */
 	struct vcpu_boot_state boot;
+	uint64_t run_ticks; /* TSC ticks spent in the guest and its exits, this run */
 	struct vmx_vcpu *arch;
 };
 

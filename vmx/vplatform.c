@@ -501,3 +501,23 @@ bool vplat_msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 	spin_unlock(&vm->dev_lock);
 	return st == VLAPIC_OK;
 }
+
+/* ------------------------------------------------------- host console --- */
+
+size_t vplat_console_input(struct vm *vm, const uint8_t *bytes, size_t n)
+{
+	size_t taken = 0;
+
+	spin_lock(&vm->dev_lock);
+	while (taken < n && vuart_can_receive(&vm->uart))
+		vuart_receive(&vm->uart, bytes[taken++]);
+	/*
+	 * No more bytes follow for now: a FIFO receiver's character timeout
+	 * (PC16550D, "FIFO Interrupt Mode Operation") is due.
+	 */
+	if (taken)
+		vuart_rx_idle(&vm->uart);
+	sync_uart_irq(vm);
+	spin_unlock(&vm->dev_lock);
+	return taken;
+}

@@ -60,4 +60,11 @@ bool vplat_msr_handled(uint32_t msr);
 bool vplat_msr_read(struct vcpu *vcpu, uint32_t msr, uint64_t *value);
 bool vplat_msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t value);
 
+/*
+ * Bytes from the host for the guest's COM1 (a management `console`
+ * session): as many as its receiver holds, raising its interrupt as the
+ * guest programmed it. Any CPU. Returns the count taken.
+ */
+size_t vplat_console_input(struct vm *vm, const uint8_t *bytes, size_t n);
+
 #endif

@@ -153,11 +153,9 @@ magic_break: enabled=1
 """
 
 
-def run_bochs(name, *, iso=None, esp=None, cpus=1, memory=256, ovmf=False,
-              timeout=300, stop_at=()):
-    """Boot an ISO with the Bochs BIOS, or an ESP disk image with OVMF, under Bochs."""
-    wd = workdir(name)
-    serial = os.path.join(wd, "serial.log")
+def bochs_cmd(wd, serial, *, iso=None, esp=None, cpus=1, memory=256, ovmf=False,
+              realtime=False, extra=""):
+    """Write bochsrc and dbg.rc into wd; return the Bochs command line."""
     if ovmf:
         rom = os.path.join(wd, "ovmf_full.fd")
         with open(rom, "wb") as out:
@@ -172,17 +170,28 @@ def run_bochs(name, *, iso=None, esp=None, cpus=1, memory=256, ovmf=False,
     else:
         disk = "ata0-master: type=disk, path=%s, mode=flat" % os.path.abspath(esp)
         boot = "disk"
+    pci = extra or ("pci: enabled=1, chipset=i440fx" if ovmf else "")
     rc_text = BOCHSRC.format(memory=memory, rom=rom, vga=VGA_BIOS, disk=disk, boot=boot,
                              cpus=cpus, serial=serial, log=os.path.join(wd, "bochs.log"),
-                             pci="pci: enabled=1, chipset=i440fx" if ovmf else "")
+                             pci=pci)
+    if realtime:
+        rc_text = rc_text.replace("clock: sync=none", "clock: sync=realtime")
     with open(os.path.join(wd, "bochsrc"), "w") as f:
         f.write(rc_text)
     with open(os.path.join(wd, "dbg.rc"), "w") as f:
         f.write("c\nquit\n")
+    return ["bochs", "-q", "-f", "bochsrc", "-rc", "dbg.rc"]
+
+
+def run_bochs(name, *, iso=None, esp=None, cpus=1, memory=256, ovmf=False,
+              timeout=300, stop_at=()):
+    """Boot an ISO with the Bochs BIOS, or an ESP disk image with OVMF, under Bochs."""
+    wd = workdir(name)
+    serial = os.path.join(wd, "serial.log")
+    cmd = bochs_cmd(wd, serial, iso=iso, esp=esp, cpus=cpus, memory=memory, ovmf=ovmf)
     stdout = os.path.join(wd, "bochs.out")
     # Bochs ignores SIGTERM (TESTING.md): stop a hung run with SIGINT.
-    rc, timed_out = _run(["bochs", "-q", "-f", "bochsrc", "-rc", "dbg.rc"], wd, timeout,
-                         stdout, serial, stop_at, stop_signal=signal.SIGINT)
+    rc, timed_out = _run(cmd, wd, timeout, stdout, serial, stop_at, stop_signal=signal.SIGINT)
     return RunResult(_read(serial), _strip_term(_read(stdout)), rc, timed_out, wd)
 
 
