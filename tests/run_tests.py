@@ -19,6 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "integration"))
 import emu  # noqa: E402
+import mgmt_tests  # noqa: E402
 
 BUILD = "build"
 KERNEL = os.path.join(BUILD, "strata.elf")
@@ -358,6 +359,11 @@ def t_vm_linux(vcpus):
     return run
 
 
+def t_net_ping():
+    esp, _ = build_media("net-static", "tests/configs/net/static.conf")
+    mgmt_tests.ping(esp, "e1000")
+
+
 BOOT_TESTS = [
     ("boot/qemu-ovmf-esp-1cpu", t_qemu_ovmf_esp(1)),
     ("boot/qemu-ovmf-esp-4cpu", t_qemu_ovmf_esp(4)),
@@ -381,6 +387,7 @@ BOOT_TESTS = [
     ("vm/no-vmx", t_vm_no_vmx),
     ("linux/1-vcpu", t_vm_linux(1)),
     ("linux/2-vcpus", t_vm_linux(2)),
+    ("net/ping-e1000", t_net_ping),
 ]
 
 
@@ -429,7 +436,8 @@ def main():
             fn()
             print("PASS %s" % name, flush=True)
             passed += 1
-        except (Failure, subprocess.CalledProcessError, OSError) as e:
+        except (Failure, mgmt_tests.Failure, mgmt_tests.live.LiveError,
+                subprocess.CalledProcessError, OSError) as e:
             print("FAIL %s: %s (logs: build/test-runs/)" % (name, e), flush=True)
             failed += 1
     print("%d passed, %d failed" % (passed, failed))
