@@ -29,6 +29,7 @@
 #include "kernel/power.h"
 #include "kernel/sched.h"
 #include "kernel/vmm.h"
+#include "net/services.h"
 #include "net/stack.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx_caps.h"
@@ -208,6 +209,7 @@ static void bsp_housekeeping(void)
 	domain_sync();
 	if (net_up)
 		net_poll();
+	services_poll();
 
 	if (alive == 0 && host_config.host.exit_when_idle) {
 		log_info("no VM is running and exit_when_idle = yes: powering off");
@@ -278,6 +280,7 @@ void boot_main(uint64_t phys, uint32_t kind, uint64_t entry_tsc)
 	if (vmx_ready)
 		log_info("vmx: on %u of %u CPUs", vmx_cpus, pcpu_online_count());
 	net_up = net_init(&host_config.network);
+	services_start(&host_config.network, &domain_backend, net_up);
 	domain_boot(&host_config, boot_modules, boot.module_count, vmx_ready);
 	log_info("strata: boot took %llu tsc ticks from kernel entry",
 		 (unsigned long long)(cpu_rdtsc() - entry_tsc));

@@ -55,6 +55,7 @@ enum hc_network_key {
 	HC_NET_CONSOLE_PORT,
 	HC_NET_HTTP_PORT,
 	HC_NET_PASSWORD,
+	HC_NET_IPERF,
 	HC_NET_NKEYS
 };
 enum hc_vm_key {
@@ -579,6 +580,8 @@ static const struct hc_key hc_network_keys[] = {
 			       offsetof(struct hostconf_network, http_port), false },
 	[HC_NET_PASSWORD] = { "password", hc_parse_password,
 			      offsetof(struct hostconf_network, password), true },
+	[HC_NET_IPERF] = { "iperf", hc_parse_bool, offsetof(struct hostconf_network, iperf),
+			   false },
 };
 
 static const struct hc_key hc_debug_keys[] = {

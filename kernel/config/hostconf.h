@@ -112,6 +112,7 @@ struct hostconf_network {
 	uint16_t http_port;    /* default 80 */
 	/* Console and API password; "" (the default) refuses network logins. */
 	char password[HOSTCONF_MAX_PASSWORD + 1];
+	bool iperf; /* an iperf 2 TCP server on port 5001 (benchmarks); default false */
 };
 
 /* A set of physical CPUs, one bit per CPU index (bit i of bits[i / 64]). */

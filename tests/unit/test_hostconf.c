@@ -86,6 +86,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.network.console_port, 23);
 	assert_int_equal(c.network.http_port, 80);
 	assert_string_equal(c.network.password, "");
+	assert_false(c.network.iperf);
 
 	memset(&c, 0xa5, sizeof(c));
 	expect("", &c, "");
@@ -112,6 +113,7 @@ static void test_full_file(void **state)
 	       "console_port = 2323\n"
 	       "http_port = 8080\n"
 	       "password = \"correct horse \\\"battery\\\"\"\n"
+	       "iperf = yes\n"
 	       "\n"
 	       "[debug]\n"
 	       "fault_cpu = 1\n"
@@ -128,6 +130,7 @@ static void test_full_file(void **state)
 	assert_int_equal(c.network.console_port, 2323);
 	assert_int_equal(c.network.http_port, 8080);
 	assert_string_equal(c.network.password, "correct horse \"battery\"");
+	assert_true(c.network.iperf);
 	assert_int_equal(c.debug.fault_cpu, 1);
 	assert_int_equal(c.debug.fault_kind, HOSTCONF_FAULT_GP);
 	assert_int_equal(c.debug.fault_kind, 13);
@@ -406,7 +409,7 @@ static void test_unknown_names(void **state)
 	       &c,
 	       "2|line 2: [host] log_lvl: unknown key; expected log_level or exit_when_idle\n"
 	       "3|line 3: [hots]: unknown section; expected [host], [network], [debug] or [vm NAME]; section ignored\n"
-	       "6|line 6: [network] adress: unknown key; expected address, gateway, console_port, http_port or password\n"
+	       "6|line 6: [network] adress: unknown key; expected address, gateway, console_port, http_port, password or iperf\n"
 	       "8|line 8: [debug] fault: unknown key; expected fault_cpu, fault_kind or reboot_after_ready\n"
 	       "9|line 9: [Host]: unknown section; expected [host], [network], [debug] or [vm NAME]; section ignored\n");
 	assert_defaults(&c);
