@@ -57,3 +57,4 @@ check: | $(DEPS_STAMP)
 # make bench: figures only; nothing here asserts on time (tests/bench.py).
 bench: all linux-assets $(CONFFILES_TOOL) $(GUEST_OUT)/rdtsc.elf
 	python3 tests/bench.py
+	python3 tests/bench_mgmt.py

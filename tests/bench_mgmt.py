@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Management-plane benchmarks (issue 5): figures only, nothing asserts.
+
+Strata boots under QEMU (TCG, OVMF, e1000 on user networking with host
+forwards; tests/configs/net/bench.conf) and a client on this host
+measures, in wall time:
+
+- console.round_trip: one `list` command and its reply up to the next
+  prompt, over an established, logged-in console session (mean of 50);
+- api.requests_per_s: sequential `GET /api/v1/domains` with the bearer
+  token, one TCP connection each (Strata answers Connection: close),
+  counted over 5 s;
+- tcp.throughput: Debian's iperf 2 client against lwIP's lwiperf server
+  ([network] iperf = yes) for 10 s.
+
+Lines: "bench: NAME VALUE UNIT (context)", as tests/bench.py prints.
+The emulator is named in each context: TCG emulates every guest
+instruction, so these figures say how the stack behaves, not what a
+real NIC would reach.
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "integration"))
+import live  # noqa: E402
+import run_tests  # noqa: E402
+
+PASSWORD = "bench-password"
+PROMPT = b"strata# "
+
+
+def emit(name, value, unit, context):
+    print("bench: %s %s %s (%s)" % (name, value, unit, context), flush=True)
+
+
+def missing(name, why):
+    print("bench: %s n/a (%s)" % (name, why), flush=True)
+
+
+def read_until(sock, marker, timeout=60):
+    data = b""
+    deadline = time.monotonic() + timeout
+    while marker not in data:
+        sock.settimeout(max(0.1, deadline - time.monotonic()))
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise OSError("connection closed before %r" % marker)
+        data += chunk
+    return data
+
+
+def console_round_trip(port, rounds=50):
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+        read_until(s, b"Password: ")
+        s.sendall(PASSWORD.encode() + b"\r\n")
+        read_until(s, PROMPT)
+        start = time.monotonic()
+        for _ in range(rounds):
+            s.sendall(b"list --all\r\n")
+            read_until(s, PROMPT)
+        return (time.monotonic() - start) / rounds
+
+
+def http_get(port, path):
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+        s.sendall(("GET %s HTTP/1.1\r\nHost: strata\r\nAuthorization: Bearer %s\r\n\r\n"
+                   % (path, PASSWORD)).encode())
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    if not data.startswith(b"HTTP/1.1 200"):
+        raise OSError("GET %s: %r" % (path, data[:80]))
+
+
+def api_rate(port, seconds=5.0):
+    n = 0
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        http_get(port, "/api/v1/domains")
+        n += 1
+    return n / (time.monotonic() - start)
+
+
+def iperf(port, seconds=10):
+    out = subprocess.run(["iperf", "-c", "127.0.0.1", "-p", str(port), "-t", str(seconds),
+                          "-f", "k"], capture_output=True, text=True, timeout=seconds + 60)
+    m = re.findall(r"([\d.]+) Kbits/sec", out.stdout)
+    if not m:
+        raise OSError("iperf printed no rate: %s" % (out.stdout + out.stderr).strip()[-200:])
+    return float(m[-1])
+
+
+def main():
+    esp, _ = run_tests.build_media("bench-mgmt", "tests/configs/net/bench.conf")
+    console, http, iperf_port = live.free_port(), live.free_port(), live.free_port()
+    netdev = ("user,hostfwd=tcp:127.0.0.1:%d-:23,hostfwd=tcp:127.0.0.1:%d-:80,"
+              "hostfwd=tcp:127.0.0.1:%d-:5001" % (console, http, iperf_port))
+    ctx = "QEMU 7.2 TCG, e1000, user networking, 1 CPU"
+    with live.qemu("bench-mgmt", esp=esp, netdev=netdev) as run:
+        run.wait_for(r"strata: net e1000 \S+ ", 180)
+        for name, fn, unit, fmt in (
+                ("console.round_trip", lambda: console_round_trip(console) * 1000, "ms",
+                 "%.2f"),
+                ("api.requests_per_s", lambda: api_rate(http), "req/s", "%.1f"),
+                ("tcp.throughput", lambda: iperf(iperf_port) / 1000, "Mbit/s", "%.1f")):
+            try:
+                emit(name, fmt % fn(), unit, ctx)
+            except (OSError, subprocess.SubprocessError) as e:
+                missing(name, "%s: %s" % (ctx, e))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
