@@ -230,7 +230,7 @@ def expect_end(lines, vm, pattern):
 
 ALL_GUESTS = ["cpuid.elf", "portio.elf", "msr.elf", "rdtsc.elf", "vmxon.elf", "memory.elf",
               "hlt.elf", "spin.elf", "triple.elf", "hello.bin", "strio.elf",
-              "apic.elf", "ioapic.elf", "pit.elf", "rtc.elf", "mmio.elf", "reset.elf"]
+              "apic.elf", "ioapic.elf", "pit.elf", "rtc.elf", "mmio.elf", "reset.elf", "nmi.elf"]
 
 
 def t_vm_guests():
@@ -364,6 +364,11 @@ def t_net_ping():
     mgmt_tests.ping(esp, "e1000")
 
 
+def t_net_manage():
+    _, iso = build_media("net-manage", "tests/configs/net/manage.conf", ["echo.elf"])
+    mgmt_tests.manage_bochs(iso)
+
+
 BOOT_TESTS = [
     ("boot/qemu-ovmf-esp-1cpu", t_qemu_ovmf_esp(1)),
     ("boot/qemu-ovmf-esp-4cpu", t_qemu_ovmf_esp(4)),
@@ -384,10 +389,12 @@ BOOT_TESTS = [
         "tests/configs/vm/platform.conf", ["apic", "ioapic", "mmio"],
         {"mmio": r"strata: vm mmio stopped reason=EPT violation: read at gpa 0xfed40000 .*"})),
     ("vm/platform-pit-rtc", t_vm_platform("tests/configs/vm/platform2.conf", ["pit", "rtc"])),
+    ("vm/platform-nmi", t_vm_platform("tests/configs/vm/nmi.conf", ["nmi"])),
     ("vm/no-vmx", t_vm_no_vmx),
     ("linux/1-vcpu", t_vm_linux(1)),
     ("linux/2-vcpus", t_vm_linux(2)),
     ("net/ping-e1000", t_net_ping),
+    ("net/manage-bochs", t_net_manage),
 ]
 
 

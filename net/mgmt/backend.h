@@ -61,10 +61,10 @@ struct mgmt_node {
 	uint32_t nic_count;
 	struct mgmt_nic nics[MGMT_NICS_MAX];
 	/* The management services' own resources, for leak checks in /metrics. */
-	uint32_t console_sessions;  /* open console connections */
-	uint32_t http_connections;  /* open HTTP connections */
-	uint32_t tcp_pcbs_used;     /* lwIP TCP control blocks in use (listeners included) */
-	uint64_t failed_logins;     /* console and API authentication failures since boot */
+	uint32_t console_sessions; /* open console connections */
+	uint32_t http_connections; /* open HTTP connections */
+	uint32_t tcp_pcbs_used;    /* lwIP TCP control blocks in use (listeners included) */
+	uint64_t failed_logins;    /* console and API authentication failures since boot */
 };
 
 /*
