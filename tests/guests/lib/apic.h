@@ -61,8 +61,12 @@
 
 /* ICR (11.6.1, Figure 11-12). */
 #define APIC_ICR_FIXED     (0u << 8)
+#define APIC_ICR_NMI       (4u << 8)
+#define APIC_ICR_INIT      (5u << 8)
+#define APIC_ICR_SIPI      (6u << 8)
 #define APIC_ICR_BUSY      (1u << 12) /* delivery status, xAPIC only */
 #define APIC_ICR_ASSERT    (1u << 14)
+#define APIC_ICR_LEVEL     (1u << 15)
 #define APIC_ICR_SH_SELF   (1u << 18)
 #define APIC_ICR_SH_ALL    (2u << 18)
 #define APIC_ICR_SH_OTHERS (3u << 18)

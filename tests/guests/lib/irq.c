@@ -22,6 +22,7 @@ _Static_assert(sizeof(struct irq_gate) == 8, "IDT gate layout");
 
 extern const uint32_t trap_stubs[IRQ_EXCEPTIONS];         /* lib/trap_entry.S */
 extern const uint32_t irq_stubs[IRQ_VECTORS - IRQ_FIRST]; /* lib/irq_entry.S */
+extern const char irq_nmi_stub[];                         /* lib/irq_entry.S */
 
 volatile uint32_t irq_count[IRQ_VECTORS];
 static irq_handler_t irq_handlers[IRQ_VECTORS];
@@ -50,6 +51,11 @@ void irq_init(void)
 	for (v = IRQ_FIRST; v < IRQ_VECTORS; v++)
 		irq_set_gate(v, irq_stubs[v - IRQ_FIRST]);
 	lidt(&idtr);
+}
+
+void irq_route_nmi(void)
+{
+	irq_set_gate(IRQ_VECTOR_NMI, (uint32_t)irq_nmi_stub);
 }
 
 void irq_set_handler(unsigned int vector, irq_handler_t fn)

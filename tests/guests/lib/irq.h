@@ -19,8 +19,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define IRQ_VECTORS 256
-#define IRQ_FIRST   32 /* first vector that is not an exception */
+#define IRQ_VECTORS    256
+#define IRQ_FIRST      32 /* first vector that is not an exception */
+#define IRQ_VECTOR_NMI 2
 
 typedef void (*irq_handler_t)(unsigned int vector);
 
@@ -29,6 +30,13 @@ extern volatile uint32_t irq_count[IRQ_VECTORS];
 
 /* Load the 256-entry IDT. Interrupts stay disabled. */
 void irq_init(void);
+
+/*
+ * Take NMIs (vector 2) through irq_dispatch() like an interrupt: counted
+ * in irq_count[2], handler set with irq_set_handler(IRQ_VECTOR_NMI, ...),
+ * no EOI. Without this an NMI is an unexpected exception.
+ */
+void irq_route_nmi(void);
 
 /* Call @fn for every interrupt on @vector (NULL: count only). */
 void irq_set_handler(unsigned int vector, irq_handler_t fn);

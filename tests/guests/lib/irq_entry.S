@@ -23,6 +23,14 @@ irq_stubs:
 	.set	vec, vec + 1
 	.endr
 
+/* NMI (vector 2) when irq_route_nmi() points its gate here. */
+	.globl	irq_nmi_stub
+	.balign 8
+irq_nmi_stub:
+	pushl	$0
+	pushl	$2
+	jmp	irq_common
+
 irq_common:
 	pushal
 	cld
