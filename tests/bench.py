@@ -20,7 +20,10 @@ Prints one line per figure, stable for scripts:
    coarse: tests/guests/README.md), each run twice to show repeatability:
    - exit round trips measured by the guest: rdtsc.elf's BENCH lines, the
      minimum over 1000 rounds of RDTSC-to-RDTSC around one CPUID (leaf 0),
-     one OUT to the UART (scratch register) and one VMCALL (unknown number).
+     one OUT to the UART (scratch register) and one VMCALL (unknown number),
+     then the local APIC: a MOV to the xAPIC TPR (MMIO, emulated), a WRMSR
+     of the x2APIC EOI, and a timer interrupt (WRMSR of a one-APIC-tick
+     one-shot to the handler's first instruction, an RDTSC).
      Each includes the probe's own few guest instructions (empty_ticks).
    - instructions from VM start to the guest's first instruction: a 43-byte
      multiboot kernel (a.out-kludge header, built here) whose first
@@ -319,7 +322,8 @@ def bench_vm_exits():
         run = "bench-vm-rdtsc-%d" % attempt
         lines, why = vm_run(iso, run, "rdtsc")
         if lines is None:
-            for n in ("vm.cpuid_exit", "vm.out_exit", "vm.vmcall_exit",
+            for n in ("vm.cpuid_exit", "vm.out_exit", "vm.vmcall_exit", "vm.xapic_mmio_write",
+                      "vm.x2apic_msr_write", "vm.timer_interrupt",
                       "vm.hypervisor_memory.8mib", "vm.hypervisor_memory.64mib"):
                 missing(n, why)
             return None
@@ -357,6 +361,18 @@ def bench_vm_exits():
                 "another unit)" % KVM_PORT_WRITE_USER)
     exit_figure("vm.vmcall_exit", "vmcall_ticks", "VMCALL with an unknown number "
                 "(returns an error code)", "no reference figure")
+    exit_figure("vm.xapic_mmio_write", "xapic_mmio_write_ticks", "MOV of 0 to the xAPIC "
+                "TPR at 0xfee00080: EPT violation, instruction fetched through the guest's "
+                "page tables, decoded and emulated against the virtual local APIC",
+                "no reference figure")
+    exit_figure("vm.x2apic_msr_write", "x2apic_eoi_wrmsr_ticks", "WRMSR 0x80b (x2APIC EOI, "
+                "nothing in service) after IA32_APIC_BASE.EXTD is set", "no reference figure")
+    exit_figure("vm.timer_interrupt", "timer_inject_ticks", "local APIC timer interrupt: "
+                "from the RDTSC before a WRMSR 0x838 that starts a one-shot of one APIC tick "
+                "(divide by 1, vector 0x40, IF=1) to the RDTSC that is the first instruction "
+                "of the vector's IDT handler; it includes that WRMSR's exit (compare "
+                "vm.x2apic_msr_write), the timer firing, the injection on the next entry and "
+                "the guest's IDT delivery", "no reference figure")
 
     for vm, mib in (("rdtsc", 8), ("big", 64)):
         name = "vm.hypervisor_memory.%dmib" % mib

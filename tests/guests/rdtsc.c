@@ -7,14 +7,22 @@
  * EAX and leaves the other registers alone (bare: #UD, skipped).
  * BENCH lines: the minimum over BENCH_ROUNDS of RDTSC-to-RDTSC around one
  * CPUID, one OUT to the UART scratch register and one VMCALL, plus the
- * empty probe to subtract (lib/bench.h).
+ * empty probe to subtract (lib/bench.h). Then the local APIC's paths:
+ * an xAPIC MMIO write (TPR at 0xfee00080, emulated after an EPT
+ * violation), an x2APIC WRMSR of EOI (0x80b, after IA32_APIC_BASE.EXTD is
+ * set), and a timer interrupt: from the RDTSC before the WRMSR that
+ * starts a one-shot of one APIC tick (0x838) to the RDTSC that is the
+ * first instruction of the interrupt's handler (an IDT stub of its own).
  */
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "apic.h"
 #include "bench.h"
 #include "cpu.h"
 #include "guest.h"
+#include "irq.h"
+#include "msr.h"
 #include "serial.h"
 #include "strata_hv.h"
 #include "test.h"
@@ -23,6 +31,8 @@
 #define MONOTONIC_READS 100000
 #define BENCH_ROUNDS    1000
 #define CPUID_1_EDX_TSC (1u << 4)
+#define VEC_BENCH_TIMER 0x40
+#define TIMER_SPIN_MAX  1000000
 
 const char guest_name[] = "rdtsc";
 
@@ -114,6 +124,102 @@ static void rdtsc_bench(bool vmcall_ok)
 		test_bench("vmcall_ticks", vmcall);
 }
 
+/*
+ * The timer probe's handler: RDTSC first, the TSC and a flag to memory,
+ * IRET. EAX and EDX are the interrupted probe's (declared clobbered
+ * there); EOI comes later, from C.
+ */
+volatile uint32_t bench_irq_lo, bench_irq_hi, bench_irq_seen;
+void bench_timer_stub(void);
+__asm__(".text\n.globl bench_timer_stub\nbench_timer_stub:\n\trdtsc\n"
+	"\tmov %eax, bench_irq_lo\n\tmov %edx, bench_irq_hi\n"
+	"\tmovl $1, bench_irq_seen\n\tiret\n");
+
+/* WRMSR 0x838 (initial count 1) with IF=1, then spin until the stub ran. */
+static uint64_t bench_timer_oneshot(void)
+{
+	uint32_t lo0, hi0, spins = TIMER_SPIN_MAX;
+
+	bench_irq_seen = 0;
+	asm volatile("sti\n\t"
+		     "rdtsc\n\t"
+		     "mov %%eax, %0\n\t"
+		     "mov %%edx, %1\n\t"
+		     "mov $0x838, %%ecx\n\t"
+		     "mov $1, %%eax\n\t"
+		     "xor %%edx, %%edx\n\t"
+		     "wrmsr\n\t"
+		     "1: cmpl $0, bench_irq_seen\n\t"
+		     "jne 2f\n\t"
+		     "dec %2\n\t"
+		     "jnz 1b\n\t"
+		     "2: cli"
+		     : "=m"(lo0), "=m"(hi0), "+r"(spins)
+		     :
+		     : "eax", "ecx", "edx", "memory", "cc");
+	if (!bench_irq_seen)
+		return 0;
+	apic_eoi();
+	return bench_delta(lo0, hi0, bench_irq_lo, bench_irq_hi);
+}
+
+/* The local APIC's exit paths: xAPIC MMIO, x2APIC MSR, timer injection. */
+static void rdtsc_bench_apic(void)
+{
+	uint64_t mmio = ~0ull, msr = ~0ull, timer = ~0ull, t;
+	uint32_t lo0, hi0, lo1, hi1;
+	int i;
+
+	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_X2APIC) ||
+	    (rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR) != APIC_DEFAULT_PHYS)
+		return;
+	for (i = 0; i < BENCH_ROUNDS; i++) {
+		asm volatile("rdtsc\n\t"
+			     "mov %%eax, %2\n\t"
+			     "mov %%edx, %3\n\t"
+			     "movl $0, %4\n\t"
+			     "rdtsc"
+			     : "=&a"(lo1), "=&d"(hi1), "=m"(lo0), "=m"(hi0),
+			       "=m"(*(volatile uint32_t *)(APIC_DEFAULT_PHYS + APIC_TPR)));
+		mmio = min_u64(mmio, bench_delta(lo0, hi0, lo1, hi1));
+	}
+	test_bench("xapic_mmio_write_ticks", mmio);
+
+	wrmsr(MSR_IA32_APIC_BASE, rdmsr(MSR_IA32_APIC_BASE) | APIC_BASE_EXTD);
+	apic_set_x2apic(true);
+	for (i = 0; i < BENCH_ROUNDS; i++) {
+		asm volatile("rdtsc\n\t"
+			     "mov %%eax, %2\n\t"
+			     "mov %%edx, %3\n\t"
+			     "mov $0x80b, %%ecx\n\t"
+			     "xor %%eax, %%eax\n\t"
+			     "xor %%edx, %%edx\n\t"
+			     "wrmsr\n\t"
+			     "rdtsc"
+			     : "=&a"(lo1), "=&d"(hi1), "=m"(lo0), "=m"(hi0)
+			     :
+			     : "ecx");
+		msr = min_u64(msr, bench_delta(lo0, hi0, lo1, hi1));
+	}
+	test_bench("x2apic_eoi_wrmsr_ticks", msr);
+
+	irq_init();
+	irq_set_stub(VEC_BENCH_TIMER, bench_timer_stub);
+	apic_sw_enable(0xff);
+	apic_write(APIC_TIMER_DCR, APIC_DCR_DIV1);
+	apic_write(APIC_LVT_TIMER, APIC_LVT_TIMER_ONESHOT | VEC_BENCH_TIMER);
+	for (i = 0; i < BENCH_ROUNDS; i++) {
+		t = bench_timer_oneshot();
+		if (!t) {
+			test_fail("bench_timer_interrupt", "no timer interrupt in round %d", i);
+			return;
+		}
+		timer = min_u64(timer, t);
+	}
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VEC_BENCH_TIMER);
+	test_bench("timer_inject_ticks", timer);
+}
+
 void guest_main(void)
 {
 	bool vmcall_ok;
@@ -126,4 +232,5 @@ void guest_main(void)
 	if (vmcall_ok)
 		rdtsc_hypercalls_check();
 	rdtsc_bench(vmcall_ok);
+	rdtsc_bench_apic();
 }

@@ -53,6 +53,12 @@ void irq_init(void)
 	lidt(&idtr);
 }
 
+void irq_set_stub(unsigned int vector, const void *stub)
+{
+	if (vector < IRQ_VECTORS)
+		irq_set_gate(vector, (uint32_t)stub);
+}
+
 void irq_route_nmi(void)
 {
 	irq_set_gate(IRQ_VECTOR_NMI, (uint32_t)irq_nmi_stub);

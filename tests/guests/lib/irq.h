@@ -38,6 +38,12 @@ void irq_init(void);
  */
 void irq_route_nmi(void);
 
+/*
+ * Point @vector's gate at @stub, an assembly handler of the caller's that
+ * ends in IRET (bench probes: no counting, no dispatch in between).
+ */
+void irq_set_stub(unsigned int vector, const void *stub);
+
 /* Call @fn for every interrupt on @vector (NULL: count only). */
 void irq_set_handler(unsigned int vector, irq_handler_t fn);
 
