@@ -1,13 +1,211 @@
+/*
+ * The management services wired to their transports: console sessions on
+ * TCP (one per connection) and on COM1, the HTTP API on TCP, and the
+ * optional iperf server. The protocol logic is pure (net/mgmt/); this
+ * file only moves bytes between it and lwIP or the UART.
+ */
 #include <string.h>
 
+#include "drivers/serial/uart.h"
 #include "kernel/log.h"
 #include "lwip/apps/lwiperf.h"
 #include "lwip/ip_addr.h"
+#include "lwip/memp.h"
+#include "lwip/stats.h"
+#include "lwip/sys.h"
+#include "net/mgmt/api.h"
+#include "net/mgmt/console.h"
+#include "net/mgmt/http_request.h"
 #include "net/services.h"
+#include "net/tcp_service.h"
+
+#define CONSOLE_IDLE_MS (10 * 60 * 1000) /* docs/MANAGEMENT.md */
+#define HTTP_IDLE_MS    (30 * 1000)      /* a request must arrive whole within this */
+#define COM1_IN_BUDGET  256              /* bytes read from COM1 per pass */
 
 static const struct hostconf_network *config;
+static struct mgmt_backend backend; /* the domains', with our counters in node() */
 static const struct mgmt_backend *domains;
-static bool network_up;
+static uint64_t failed_logins;
+
+static struct console_session consoles[TCP_SERVICE_MAX_CONNS];
+static struct console_session com1;
+static bool com1_open;
+static struct http_request requests[TCP_SERVICE_MAX_CONNS];
+static char scratch[MGMT_API_RESPONSE_CAP];
+
+static struct tcp_service console_service, http_service;
+
+static uint64_t now_ms(void)
+{
+	return sys_now();
+}
+
+static void node_with_services(void *ctx, struct mgmt_node *out)
+{
+	domains->node(domains->ctx, out);
+	out->console_sessions = console_service.active + (com1_open ? 1 : 0);
+	out->http_connections = http_service.active;
+	out->tcp_pcbs_used =
+		lwip_stats.memp[MEMP_TCP_PCB]->used + lwip_stats.memp[MEMP_TCP_PCB_LISTEN]->used;
+	out->failed_logins = failed_logins;
+}
+
+static void log_line(void *ctx, const char *msg)
+{
+	log_report("strata: %s: %s", (const char *)ctx, msg);
+}
+
+/* ---------------------------------------------------------- console --- */
+
+/* Run `step` with an output buffer as large as the connection can take now. */
+static void console_flush(struct tcp_conn *c, struct textbuf *tb)
+{
+	if (tb->len)
+		tcp_conn_send(c, tb->data, tb->len);
+	if (console_session_closed(&consoles[c->index]))
+		tcp_conn_close(c);
+}
+
+static size_t out_room(const struct tcp_conn *c)
+{
+	size_t room = tcp_conn_room(c);
+
+	return room < sizeof(scratch) ? room : sizeof(scratch);
+}
+
+static void console_open(struct tcp_conn *c)
+{
+	struct console_config cfg = {
+		.backend = &backend,
+		.password = config->password,
+		.require_login = true,
+		.telnet = true,
+		.version = STRATA_VERSION,
+		.failed_logins = &failed_logins,
+		.log = log_line,
+		.log_ctx = "console",
+	};
+	struct textbuf tb;
+
+	textbuf_init(&tb, scratch, out_room(c));
+	console_session_init(&consoles[c->index], &cfg, now_ms(), &tb);
+	console_flush(c, &tb);
+}
+
+static void console_recv(struct tcp_conn *c, const uint8_t *data, size_t len)
+{
+	struct textbuf tb;
+
+	textbuf_init(&tb, scratch, out_room(c));
+	console_session_feed(&consoles[c->index], now_ms(), data, len, &tb);
+	console_flush(c, &tb);
+}
+
+static void console_poll(struct tcp_conn *c)
+{
+	struct console_session *s = &consoles[c->index];
+	uint64_t now = now_ms();
+	struct textbuf tb;
+
+	if (console_session_wakeup_ms(s) > now)
+		return;
+	textbuf_init(&tb, scratch, out_room(c));
+	console_session_poll(s, now, &tb);
+	console_flush(c, &tb);
+}
+
+/* ------------------------------------------------------------- HTTP --- */
+
+static void http_open(struct tcp_conn *c)
+{
+	http_request_init(&requests[c->index]);
+}
+
+static void http_recv(struct tcp_conn *c, const uint8_t *data, size_t len)
+{
+	struct http_request *req = &requests[c->index];
+	enum http_parse st = http_request_feed(req, data, len, NULL);
+	struct textbuf tb;
+
+	if (st == HTTP_PARSE_MORE) {
+		if (http_request_wants_continue(req)) {
+			static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+			tcp_conn_send(c, cont, sizeof(cont) - 1);
+			req->expect_continue = false;
+		}
+		return;
+	}
+	textbuf_init(&tb, scratch, sizeof(scratch));
+	if (st == HTTP_PARSE_ERROR) {
+		mgmt_api_parse_error(req, &tb);
+	} else {
+		struct mgmt_api_result r = mgmt_api_handle(req, &backend, config->password, &tb);
+
+		if (r.auth_failed) {
+			failed_logins++;
+			log_report("strata: http: wrong bearer token for %s %s (%llu failures)",
+				   http_method_name(req->method), req->path,
+				   (unsigned long long)failed_logins);
+		}
+	}
+	if (!tb.truncated)
+		tcp_conn_send(c, tb.data, tb.len);
+	tcp_conn_close(c);
+}
+
+/* ------------------------------------------------------------- COM1 --- */
+
+static void com1_write(const struct textbuf *tb)
+{
+	for (size_t i = 0; i < tb->len; i++)
+		uart_putc(UART_COM1_PORT, tb->data[i]);
+}
+
+static void com1_start(void)
+{
+	struct console_config cfg = {
+		.backend = &backend,
+		.password = config->password,
+		.require_login = false, /* whoever holds the serial line is at the machine */
+		.echo = true,
+		.version = STRATA_VERSION,
+		.failed_logins = &failed_logins,
+	};
+	struct textbuf tb;
+
+	textbuf_init(&tb, scratch, sizeof(scratch));
+	console_session_init(&com1, &cfg, now_ms(), &tb);
+	com1_write(&tb);
+	com1_open = true;
+}
+
+/* A key on COM1 opens the local session; `quit` ends it until the next key. */
+static void com1_poll(void)
+{
+	uint8_t in[COM1_IN_BUDGET];
+	size_t n = 0;
+	struct textbuf tb;
+	int ch;
+
+	while (n < sizeof(in) && (ch = uart_getc(UART_COM1_PORT)) >= 0)
+		in[n++] = (uint8_t)ch;
+	if (!com1_open && n == 0)
+		return;
+	if (!com1_open)
+		com1_start();
+	textbuf_init(&tb, scratch, sizeof(scratch));
+	if (n)
+		console_session_feed(&com1, now_ms(), in, n, &tb);
+	else if (console_session_wakeup_ms(&com1) <= now_ms())
+		console_session_poll(&com1, now_ms(), &tb);
+	com1_write(&tb);
+	if (console_session_closed(&com1))
+		com1_open = false;
+}
+
+/* ------------------------------------------------------------ iperf --- */
 
 static void iperf_report(void *arg, enum lwiperf_report_type type, const ip_addr_t *local_addr,
 			 u16_t local_port, const ip_addr_t *remote_addr, u16_t remote_port,
@@ -18,18 +216,50 @@ static void iperf_report(void *arg, enum lwiperf_report_type type, const ip_addr
 		 (int)type);
 }
 
-void services_start(const struct hostconf_network *cfg, const struct mgmt_backend *backend,
-		    bool network)
+/* ------------------------------------------------------------------------ */
+
+void services_start(const struct hostconf_network *cfg, const struct mgmt_backend *be, bool network)
 {
 	config = cfg;
-	domains = backend;
-	network_up = network;
+	domains = be;
+	backend = *be;
+	backend.node = node_with_services;
 	if (!network)
 		return;
+	if (!cfg->password[0])
+		log_report("strata: console: no [network] password is configured: every network "
+			   "login is refused (COM1 still works)");
+	console_service = (struct tcp_service){
+		.name = "console",
+		.port = cfg->console_port,
+		.idle_ms = CONSOLE_IDLE_MS,
+		.busy_message = "error: too many console sessions (16); try again later\r\n",
+		.open = console_open,
+		.recv = console_recv,
+		.poll = console_poll,
+	};
+	http_service = (struct tcp_service){
+		.name = "http",
+		.port = cfg->http_port,
+		.idle_ms = HTTP_IDLE_MS,
+		.busy_message = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+				"Connection: close\r\n\r\n",
+		.open = http_open,
+		.recv = http_recv,
+	};
+	tcp_service_start(&console_service);
+	tcp_service_start(&http_service);
 	if (cfg->iperf && lwiperf_start_tcp_server_default(iperf_report, NULL))
 		log_info("net: iperf server on TCP port %d", LWIPERF_TCP_PORT_DEFAULT);
 }
 
 void services_poll(void)
 {
+	uint32_t now = sys_now();
+
+	com1_poll();
+	if (console_service.listener)
+		tcp_service_poll(&console_service, now);
+	if (http_service.listener)
+		tcp_service_poll(&http_service, now);
 }

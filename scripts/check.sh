@@ -310,7 +310,8 @@ if [ -e "$TMP/supp.bad" ]; then
 fi
 
 KERNEL_DIRS=$(make_var KERNEL_DIRS)
-kernel_cflags=$(make_var KERNEL_CFLAGS)
+# net/ sees lwIP's headers (net/lwip/lwip.mk adds them to its files' flags).
+kernel_cflags="$(make_var KERNEL_CFLAGS) $(make_var LWIP_INCLUDES)"
 efi_cflags=$(make_var EFI_CFLAGS)
 if [ -z "$KERNEL_DIRS" ] || [ -z "$kernel_cflags" ] || [ -z "$efi_cflags" ]; then
 	echo "check: cannot read KERNEL_DIRS, KERNEL_CFLAGS and EFI_CFLAGS from the Makefile" >&2

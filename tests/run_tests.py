@@ -359,9 +359,11 @@ def t_vm_linux(vcpus):
     return run
 
 
-def t_net_ping():
-    esp, _ = build_media("net-static", "tests/configs/net/static.conf")
-    mgmt_tests.ping(esp, "e1000")
+def t_net_ping(nic):
+    def run():
+        esp, _ = build_media("net-static", "tests/configs/net/static.conf")
+        mgmt_tests.ping(esp, nic)
+    return run
 
 
 def t_net_manage():
@@ -393,7 +395,8 @@ BOOT_TESTS = [
     ("vm/no-vmx", t_vm_no_vmx),
     ("linux/1-vcpu", t_vm_linux(1)),
     ("linux/2-vcpus", t_vm_linux(2)),
-    ("net/ping-e1000", t_net_ping),
+    ("net/ping-e1000", t_net_ping("e1000")),
+    ("net/ping-virtio-net", t_net_ping("virtio-net-pci,disable-legacy=on")),
     ("net/manage-bochs", t_net_manage),
 ]
 

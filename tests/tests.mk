@@ -51,7 +51,7 @@ run-qemu: demo-media
 		-display none -serial mon:stdio -no-reboot
 
 # make check: formatting, static analysis, headers that compile alone.
-check: | $(DEPS_STAMP)
+check: | $(DEPS_STAMP) $(LWIP_STAMP)
 	scripts/check.sh
 
 # make bench: figures only; nothing here asserts on time (tests/bench.py).

@@ -2,6 +2,7 @@
 
 #include "drivers/net/e1000.h"
 #include "drivers/net/nic.h"
+#include "drivers/net/virtio_net.h"
 #include "drivers/pci/pci.h"
 #include "kernel/log.h"
 
@@ -21,6 +22,7 @@ int nic_register(struct nic *nic)
 /* Each driver claims the devices it knows: 0 claimed, -ENODEV not its own. */
 static int (*const drivers[])(const struct pci_device *d) = {
 	e1000_probe,
+	virtio_net_probe,
 };
 
 unsigned nic_probe_all(void)

@@ -29,7 +29,8 @@ def ping(esp, nic="e1000"):
     wire = ethernet.Wire(mine, theirs)
     netdev = "socket,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d" % (mine, theirs)
     try:
-        with live.qemu("net-ping-" + nic, esp=esp, netdev=netdev, nic=nic) as run:
+        with live.qemu("net-ping-" + nic.split(",")[0], esp=esp, netdev=netdev,
+                       nic=nic) as run:
             run.wait_for(r"strata: net \S+ %s/24" % STRATA_IP.replace(".", r"\."), 180)
             mac = None
             for _ in range(10):
