@@ -95,11 +95,15 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		return aborted == pcb ? ERR_ABRT : ERR_OK;
 	}
 	c->last_active_ms = sys_now();
+	/*
+	 * Open the window before the service sees the bytes: a service that
+	 * closes while handling them must leave no unread data behind, or
+	 * tcp_close() answers with a reset and drops the queued reply.
+	 */
+	tcp_recved(pcb, p->tot_len);
 	for (struct pbuf *q = p; q && c->pcb; q = q->next)
 		if (!c->closing)
 			c->svc->recv(c, q->payload, q->len);
-	if (c->pcb)
-		tcp_recved(pcb, p->tot_len);
 	pbuf_free(p);
 	return aborted == pcb ? ERR_ABRT : ERR_OK;
 }

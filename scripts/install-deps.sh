@@ -6,7 +6,7 @@ set -eu
 PACKAGES="build-essential gnu-efi grub-common grub-pc-bin grub-efi-amd64-bin
 xorriso mtools dosfstools fdisk qemu-system-x86 ovmf bochs bochs-term bochsbios
 vgabios libcmocka-dev clang libclang-rt-14-dev cppcheck clang-tidy
-clang-format python3 dpkg-dev xz-utils iperf chromium chromium-driver"
+clang-format python3 dpkg-dev xz-utils iperf chromium chromium-driver python3-prometheus-client"
 
 missing=""
 for p in $PACKAGES; do

@@ -6,8 +6,11 @@ and talks to it from the host: raw frames for ping, the console protocol
 and from serial markers, never from timing; the timeouts are generous
 bounds that only stop a hung run.
 """
+import json
 import os
 import re
+import socket
+import subprocess
 import time
 
 import clients
@@ -160,3 +163,185 @@ def manage_bochs(iso):
     with live.bochs("net-manage", iso=iso, forwards=[(console, 23), (http_port, 80)]) as run:
         run.wait_for(r"strata: net e1000 \S+ ", 300)
         console_session(console, run)
+        api_session(http_port, run)
+        webpage(http_port, run.wd)
+        flood(console, http_port, run)
+
+
+PROM_CHECK = r"""
+import json, sys
+from prometheus_client.parser import text_string_to_metric_families
+out = {}
+for fam in text_string_to_metric_families(sys.stdin.read()):
+    for s in fam.samples:
+        out.setdefault(s.name, []).append([s.labels, s.value])
+print(json.dumps(out))
+"""
+
+
+def prometheus_parse(text):
+    """Samples by name, parsed by Debian's prometheus_client (python3-prometheus-client)."""
+    proc = subprocess.run(["/usr/bin/python3", "-c", PROM_CHECK], input=text,
+                          capture_output=True, text=True, timeout=60)
+    expect(proc.returncode == 0, "/metrics accepted by prometheus_client's parser",
+           proc.stderr[-2000:])
+    return json.loads(proc.stdout)
+
+
+def sample(samples, name, **labels):
+    for got_labels, value in samples.get(name, []):
+        if all(got_labels.get(k) == v for k, v in labels.items()):
+            return value
+    return None
+
+
+def api_json(port, method, path, body=None, token=PASSWORD, status=200):
+    code, hdrs, payload = clients.http(port, method, path, body, token)
+    expect(code == status, "%s %s: status %d" % (method, path, status),
+           "%d %s" % (code, payload[:300]))
+    if hdrs.get("content-type", "").startswith("application/json"):
+        return json.loads(payload)
+    return payload
+
+
+def wait_api_state(port, name, state, tries=40):
+    got = None
+    for _ in range(tries):
+        got = api_json(port, "GET", "/api/v1/domains/" + name)
+        if got["state"] == state:
+            return got
+        time.sleep(0.5)
+    raise Failure("%s never reached %r over the API: %r" % (name, state, got))
+
+
+def api_session(port, run):
+    """The JSON API, its authentication and errors, and /metrics."""
+    code, hdrs, _ = clients.http(port, "GET", "/api/v1/domains")
+    expect(code == 401 and "bearer" in hdrs.get("www-authenticate", "").lower(),
+           "no token: 401 with WWW-Authenticate", code)
+    code, _, _ = clients.http(port, "GET", "/api/v1/domains", token="wrong")
+    expect(code == 401, "wrong token: 401", code)
+
+    doms = api_json(port, "GET", "/api/v1/domains")
+    echo = [d for d in doms if d["name"] == "echo"]
+    expect(echo and echo[0]["state"] == "shut off" and echo[0]["memory"] == 8 << 20,
+           "echo in /api/v1/domains, shut off, 8 MiB", doms)
+    node = api_json(port, "GET", "/api/v1/node")
+    expect(node.get("cpus") == 1, "node: 1 CPU", node)
+
+    api_json(port, "POST", "/api/v1/domains",
+             {"name": "web", "memory": "4M", "kernel": "guests/echo.elf"}, status=201)
+    expect(api_json(port, "GET", "/api/v1/domains/web")["state"] == "shut off", "web defined",
+           "")
+    api_json(port, "POST", "/api/v1/domains/web/start")
+    got = wait_api_state(port, "web", "running")
+    expect(got["id"] > 0 and got["vcpus"] == 1, "running web has an id", got)
+    api_json(port, "POST", "/api/v1/domains/web/start", status=409)
+    api_json(port, "POST", "/api/v1/domains/web/destroy")
+    wait_api_state(port, "web", "shut off")
+    run.wait_for(r"strata: vm web stopped reason=destroyed by the operator", 60)
+    api_json(port, "DELETE", "/api/v1/domains/web")
+    api_json(port, "GET", "/api/v1/domains/web", status=404)
+
+    # Bad requests: clear errors, nothing changes.
+    api_json(port, "POST", "/api/v1/domains", b"{\"name\": ", status=400)
+    api_json(port, "POST", "/api/v1/domains", {"name": "x y", "memory": "4M"}, status=400)
+    api_json(port, "POST", "/api/v1/domains",
+             {"name": "big", "memory": "4M", "kernel": "guests/none.elf"}, status=400)
+    code, _, _ = clients.http(port, "POST", "/api/v1/domains", b"x" * 20000, PASSWORD)
+    expect(code == 413, "oversized body: 413", code)
+    code, _, _ = clients.http(port, "GET", "/" + "a" * 3000, token=PASSWORD)
+    expect(code == 414, "over-long target: 414", code)
+    api_json(port, "GET", "/api/v1/nothing", status=404)
+
+    code, hdrs, body = clients.http(port, "GET", "/metrics", token=PASSWORD)
+    expect(code == 200 and hdrs.get("content-type", "").startswith("text/plain"),
+           "/metrics: 200 text/plain", code)
+    samples = prometheus_parse(body.decode())
+    expect(sample(samples, "strata_domain_state", domain="echo", state="shut off") == 1.0,
+           "strata_domain_state of echo", samples.get("strata_domain_state"))
+    expect((sample(samples, "strata_node_memory_free_bytes") or 0) > 0, "free memory",
+           samples.get("strata_node_memory_free_bytes"))
+    expect((sample(samples, "strata_nic_rx_packets_total", nic="e1000") or 0) > 0,
+           "NIC counters", samples.get("strata_nic_rx_packets_total"))
+
+
+def mgmt_counts(port):
+    samples = prometheus_parse(clients.http(port, "GET", "/metrics", token=PASSWORD)[2]
+                               .decode())
+    return (sample(samples, "strata_mgmt_console_sessions"),
+            sample(samples, "strata_mgmt_http_connections"),
+            sample(samples, "strata_mgmt_tcp_pcbs_used"))
+
+
+def flood(console_port, http_port, run):
+    """16 clients at once, a 17th refused, stalled clients; counts return to baseline."""
+    base = mgmt_counts(http_port)
+    expect(base[0] == 0 and base[1] == 1, "baseline: no console session, this HTTP request",
+           base)
+    sessions = []
+    try:
+        for _ in range(16):
+            c = clients.ConsoleClient(console_port)
+            c.read_until(b"Password: ")
+            sessions.append(c)
+        extra = clients.ConsoleClient(console_port)
+        expect(extra.closed(), "a 17th console client is turned away", extra.buf)
+        expect(b"too many" in extra.buf, "... with a reason", extra.buf)
+        extra.close()
+        busy = mgmt_counts(http_port)
+        expect(busy[0] == 16, "16 console sessions open", busy)
+        # A stalled HTTP client (half a request) does not block others.
+        stalled = socket.create_connection(("127.0.0.1", http_port), timeout=60)
+        stalled.sendall(b"GET /api/v1/node HTTP/1.1\r\nHost: strata\r\n")
+        api_json(http_port, "GET", "/api/v1/node")
+    finally:
+        for c in sessions:
+            c.close()
+    # Garbage into a console that is never logged in, then gone.
+    g = clients.ConsoleClient(console_port)
+    g.send(os.urandom(4096))
+    g.close()
+    stalled.settimeout(120)
+    expect(stalled.recv(100) == b"", "the stalled HTTP client is dropped after its timeout",
+           "")
+    stalled.close()
+    counts = None
+    for _ in range(60):
+        counts = mgmt_counts(http_port)
+        if counts == base:
+            return
+        time.sleep(1)
+    raise Failure("connection resources did not return to the baseline %r: %r"
+                  % (base, counts))
+
+
+def webpage(http_port, wd):
+    """The web page in headless chromium: log in, see the VM list, start and destroy."""
+    drv = clients.WebDriver(live.free_port())
+    try:
+        drv.get("http://127.0.0.1:%d/" % http_port)
+        drv.type(drv.wait_for("#password")[0], PASSWORD)
+        drv.click(drv.wait_for("#login")[0])
+        row = drv.wait_for('tr[data-domain="echo"]')[0]
+        expect("echo" in drv.text(row), "the page lists echo", drv.text(row))
+
+        def state():
+            return drv.text(drv.wait_for('tr[data-domain="echo"] .state')[0])
+
+        expect(state() == "shut off", "echo shut off on the page", state())
+        drv.click(drv.wait_for('tr[data-domain="echo"] .start')[0])
+        for _ in range(60):
+            if state() == "running":
+                break
+            time.sleep(0.5)
+        expect(state() == "running", "start from the page", state())
+        drv.screenshot(os.path.join(wd, "webpage.png"))
+        drv.click(drv.wait_for('tr[data-domain="echo"] .destroy')[0])
+        for _ in range(60):
+            if state() == "shut off":
+                break
+            time.sleep(0.5)
+        expect(state() == "shut off", "destroy from the page", state())
+    finally:
+        drv.quit()
