@@ -68,7 +68,7 @@ static void node_with_services(void *ctx, struct mgmt_node *out)
 
 static void log_line(void *ctx, const char *msg)
 {
-	log_report("strata: %s: %s", (const char *)ctx, msg);
+	log_report("strata: %s", msg);
 }
 
 /* ---------------------------------------------------------- console --- */
@@ -99,7 +99,6 @@ static void console_open(struct tcp_conn *c)
 		.version = STRATA_VERSION,
 		.failed_logins = &failed_logins,
 		.log = log_line,
-		.log_ctx = "console",
 	};
 	struct textbuf tb;
 
@@ -208,8 +207,16 @@ static void com1_poll(void)
 		in[n++] = (uint8_t)ch;
 	if (!com1_open && n == 0)
 		return;
-	if (!com1_open)
+	if (!com1_open) {
+		/* The Enter that woke the console is not a command of its own. */
+		size_t ends = 0;
+
+		while (ends < n && (in[ends] == '\r' || in[ends] == '\n' || in[ends] == '\0'))
+			ends++;
+		if (ends == n)
+			n = 0;
 		com1_start();
+	}
 	textbuf_init(&tb, scratch, sizeof(scratch));
 	if (n)
 		console_session_feed(&com1, now_ms(), in, n, &tb);

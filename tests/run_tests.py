@@ -366,6 +366,11 @@ def t_net_ping(nic):
     return run
 
 
+def t_net_nopassword():
+    esp, _ = build_media("net-nopassword", "tests/configs/net/nopassword.conf")
+    mgmt_tests.no_password_and_com1(esp)
+
+
 def t_net_manage():
     _, iso = build_media("net-manage", "tests/configs/net/manage.conf", ["echo.elf"])
     mgmt_tests.manage_bochs(iso)
@@ -398,6 +403,7 @@ BOOT_TESTS = [
     ("net/ping-e1000", t_net_ping("e1000")),
     ("net/ping-virtio-net", t_net_ping("virtio-net-pci,disable-legacy=on")),
     ("net/manage-bochs", t_net_manage),
+    ("net/no-password-com1", t_net_nopassword),
 ]
 
 

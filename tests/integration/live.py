@@ -73,12 +73,21 @@ def free_port():
         return s.getsockname()[1]
 
 
-def qemu(name, *, esp, netdev, nic="e1000", cpus=1, memory=256):
-    """Strata's ESP image under QEMU + OVMF with one NIC on `netdev`."""
+def qemu(name, *, esp, netdev, nic="e1000", cpus=1, memory=256, com1_port=None):
+    """Strata's ESP image under QEMU + OVMF with one NIC on `netdev`.
+
+    com1_port: COM1 also listens on this TCP port of 127.0.0.1 (a terminal
+    at the machine); its output still goes to the serial log.
+    """
     wd = emu.workdir(name)
     serial = os.path.join(wd, "serial.log")
     extra = ["-netdev", "%s,id=n0" % netdev, "-device", "%s,netdev=n0" % nic]
     cmd = emu._qemu_cmd(wd, serial, esp=esp, cpus=cpus, memory=memory, extra=extra)
+    if com1_port:
+        i = cmd.index("file:" + serial)
+        cmd[i - 1: i + 1] = ["-chardev", "socket,id=com1,host=127.0.0.1,port=%d,server=on,"
+                             "wait=off,logfile=%s" % (com1_port, serial),
+                             "-serial", "chardev:com1"]
     return Live(name, cmd, wd, serial, signal.SIGTERM)
 
 

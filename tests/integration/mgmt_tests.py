@@ -345,3 +345,32 @@ def webpage(http_port, wd):
         expect(state() == "shut off", "destroy from the page", state())
     finally:
         drv.quit()
+
+
+def no_password_and_com1(esp):
+    """No password: network logins refused and reported; COM1 serves without one."""
+    console, com1 = live.free_port(), live.free_port()
+    netdev = "user,hostfwd=tcp:127.0.0.1:%d-:23" % console
+    with live.qemu("net-nopassword", esp=esp, netdev=netdev, com1_port=com1) as run:
+        run.wait_for(r"strata: net e1000 \S+ ", 180)
+        run.wait_for(r"no \[network\] password is configured", 10)
+        c = clients.ConsoleClient(console)
+        try:
+            expect(c.closed(), "a network login without a password is refused", c.buf)
+            expect(b"Login refused" in c.buf, "... saying so", c.buf)
+        finally:
+            c.close()
+        run.wait_for(r"strata: console: .*refused", 30)
+
+        t = clients.ConsoleClient(com1)
+        try:
+            t.send(b"\r")
+            t.read_until(clients.PROMPT)
+            out = t.cmd("nodeinfo").replace("\r", "")
+            expect_re(r"CPU\(s\):\s+1", out, "nodeinfo on COM1")
+            out = t.cmd("list --all").replace("\r", "")
+            expect_re(r"Id\s+Name\s+State", out, "list on COM1")
+            t.send(b"quit\r")
+            time.sleep(1)
+        finally:
+            t.close()
