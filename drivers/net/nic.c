@@ -3,7 +3,10 @@
 #include "drivers/net/e1000.h"
 #include "drivers/net/nic.h"
 #include "drivers/net/virtio_net.h"
+#include "drivers/pci/msi.h"
 #include "drivers/pci/pci.h"
+#include "kernel/arch/x86/idt.h"
+#include "kernel/arch/x86/lapic.h"
 #include "kernel/log.h"
 
 struct nic *nic_table[NIC_MAX];
@@ -17,6 +20,19 @@ int nic_register(struct nic *nic)
 	log_info("nic: %s %02x:%02x:%02x:%02x:%02x:%02x", nic->name, nic->mac[0], nic->mac[1],
 		 nic->mac[2], nic->mac[3], nic->mac[4], nic->mac[5]);
 	return 0;
+}
+
+/* The wake-up is the whole job: the interrupted HLT returns to the loop. */
+static void nic_interrupt(struct trap_frame *frame)
+{
+	lapic_eoi();
+}
+
+int nic_msix_wake(const struct pci_device *d, unsigned entry)
+{
+	if (idt_handler(VECTOR_NIC) != nic_interrupt)
+		idt_set_handler(VECTOR_NIC, nic_interrupt);
+	return pci_msix_route(d, entry, VECTOR_NIC, lapic_id());
 }
 
 /* Each driver claims the devices it knows: 0 claimed, -ENODEV not its own. */

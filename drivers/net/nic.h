@@ -2,9 +2,9 @@
  * The one interface between network drivers and the network stack
  * (net/): a NIC sends a frame and hands received frames to a callback.
  * The stack never touches device registers, and a driver knows nothing of
- * IP. Drivers are polled from the management CPU (no interrupts needed),
- * so none of these calls may block or sleep, and none is called from two
- * CPUs at once.
+ * IP. Drivers are polled from the management CPU; a NIC with MSI-X also
+ * wakes that CPU when a frame arrives (nic_msix_wake()). None of these
+ * calls may block or sleep, and none is called from two CPUs at once.
  */
 #ifndef STRATA_DRIVERS_NET_NIC_H
 #define STRATA_DRIVERS_NET_NIC_H
@@ -52,6 +52,14 @@ extern unsigned nic_count;
 
 /* Add a probed NIC to nic_table; returns 0 or -ENOSPC. */
 int nic_register(struct nic *nic);
+
+/*
+ * Let MSI-X entry `entry` of NIC `d` wake the boot CPU (VECTOR_NIC): the
+ * interrupt only ends its HLT, so the management loop polls at once.
+ * Boot CPU, while probing. Returns 0 or -errno (no MSI-X: stay polled).
+ */
+struct pci_device;
+int nic_msix_wake(const struct pci_device *d, unsigned entry);
 
 /* Probe every driver against the PCI devices found; returns the NIC count. */
 unsigned nic_probe_all(void);

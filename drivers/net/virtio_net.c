@@ -4,11 +4,13 @@
  * device up, 5.1 is the network device (receiveq 0, transmitq 1, a
  * 12-byte struct virtio_net_hdr before every frame with VERSION_1).
  *
- * Polled, like the e1000: no interrupts are used at all. INTx is disabled
- * in the PCI command register, MSI-X stays off, every queue gets
- * VIRTIO_MSI_NO_VECTOR and asks the device not to interrupt
- * (VIRTQ_AVAIL_F_NO_INTERRUPT); the management loop calls poll(), which
- * also reclaims finished transmit buffers.
+ * Polled from the management loop, which calls poll() (it also reclaims
+ * finished transmit buffers). INTx is disabled in the PCI command
+ * register. The receive queue raises MSI-X entry 0 when a frame arrives,
+ * only to wake the boot CPU out of HLT so the loop runs at once
+ * (nic_msix_wake()); the transmit queue and configuration changes never
+ * interrupt (VIRTIO_MSI_NO_VECTOR, VIRTQ_AVAIL_F_NO_INTERRUPT). Without
+ * MSI-X every queue is polled only.
  *
  * One descriptor per buffer (header and frame together, 2.7.4), 2 KiB
  * per buffer, up to RING_MAX buffers per queue. Everything the device
@@ -68,6 +70,7 @@ struct virtio_net {
 	hpa_t rx_phys, tx_phys;
 	uint8_t *tx_free[RING_MAX]; /* transmit buffers not in the queue */
 	unsigned tx_free_count;
+	bool msix;            /* MSI-X entry 0 wakes the boot CPU */
 	bool failed;          /* given up on: reset, nothing sent or received */
 	uint64_t errors_seen; /* device errors already reported */
 	uint32_t health_checks;
@@ -285,6 +288,12 @@ static int setup_queue(struct virtio_net *vn, uint16_t q, struct virtq *vq)
 	if (rd16(c, VIRTIO_PCI_COMMON_Q_SIZE) != size)
 		return -ENOTSUP;
 	wr16(c, VIRTIO_PCI_COMMON_Q_MSIX, VIRTIO_MSI_NO_VECTOR);
+	/* 4.1.5.1.2.1: a vector the device cannot use reads back as NO_VECTOR. */
+	if (vn->msix && q == VIRTIO_NET_RX_QUEUE) {
+		wr16(c, VIRTIO_PCI_COMMON_Q_MSIX, 0);
+		if (rd16(c, VIRTIO_PCI_COMMON_Q_MSIX) == 0)
+			virtq_set_no_interrupt(vq, false);
+	}
 	pa = kmem_virt_to_phys(vn->ring_mem[q]);
 	wr64(c, VIRTIO_PCI_COMMON_Q_DESCLO, pa + l.desc);
 	wr64(c, VIRTIO_PCI_COMMON_Q_AVAILLO, pa + l.avail);
@@ -575,6 +584,7 @@ int virtio_net_probe(const struct pci_device *d)
 		return err;
 	pci_enable(d, false);
 	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | PCI_COMMAND_INTX_DISABLE);
+	vn->msix = nic_msix_wake(d, 0) == 0;
 	err = bring_up(vn);
 	if (err) {
 		log_error("virtio-net %02x:%02x.%u: initialisation failed (%d, status %#x)", d->bus,
@@ -596,7 +606,8 @@ int virtio_net_probe(const struct pci_device *d)
 		return err;
 	}
 	device_count++;
-	log_info("virtio-net %02x:%02x.%u: rx %u tx %u entries, features %#llx", d->bus, d->dev,
-		 d->fn, vn->rx.size, vn->tx.size, (unsigned long long)vn->features);
+	log_info("virtio-net %02x:%02x.%u: rx %u tx %u entries, features %#llx, %s", d->bus, d->dev,
+		 d->fn, vn->rx.size, vn->tx.size, (unsigned long long)vn->features,
+		 vn->msix ? "MSI-X wakes the boot CPU" : "polled");
 	return 0;
 }

@@ -11,6 +11,7 @@
 /* Vectors 0-31 are exceptions (SDM Vol. 3A 6.15); ours start at 0x20. */
 #define VECTOR_LAPIC_TIMER 0x20
 #define VECTOR_IPI_WAKE    0x21
+#define VECTOR_NIC         0x22 /* MSI-X of the management NICs: wakes the boot CPU */
 #define VECTOR_SPURIOUS    0xff
 
 /* What isr.S pushes, lowest address first. */
