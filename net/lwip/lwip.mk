@@ -29,8 +29,9 @@ $(LWIP_OBJS): $(BUILD)/lwip-obj/%.o: net/lwip/lwipopts.h net/lwip/arch/cc.h | $(
 	@echo "  CC      lwip/$*.c"
 	$(Q)$(CC) $(LWIP_CFLAGS) -c $(LWIP_SRC)/$*.c -o $@
 
-# Strata's own files under net/ include lwIP headers.
+# Strata's own files under net/ include lwIP headers: they wait for the
+# unpacked tree (named one by one: a pattern rule cannot add prerequisites).
 $(BUILD)/kernel-obj/net/%.c.o: KERNEL_CFLAGS += $(LWIP_INCLUDES)
-$(BUILD)/kernel-obj/net/%.c.o: | $(LWIP_STAMP)
+$(filter $(BUILD)/kernel-obj/net/%,$(KERNEL_OBJS)): | $(LWIP_STAMP)
 
 -include $(LWIP_OBJS:.o=.d)
