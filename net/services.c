@@ -20,9 +20,10 @@
 #include "net/services.h"
 #include "net/tcp_service.h"
 
-#define CONSOLE_IDLE_MS (10 * 60 * 1000) /* docs/MANAGEMENT.md */
-#define HTTP_IDLE_MS    (10 * 1000)      /* a request must arrive whole within this */
-#define COM1_IN_BUDGET  256              /* bytes read from COM1 per pass */
+#define CONSOLE_IDLE_MS  (10 * 60 * 1000) /* docs/MANAGEMENT.md */
+#define CONSOLE_LOGIN_MS (30 * 1000)      /* to log in, from the connect */
+#define HTTP_IDLE_MS     (10 * 1000)      /* a request must arrive whole within this */
+#define COM1_IN_BUDGET   256              /* bytes read from COM1 per pass */
 
 static const struct hostconf_network *config;
 static struct mgmt_backend backend; /* the domains', with our counters in node() */
@@ -118,10 +119,18 @@ static void console_recv(struct tcp_conn *c, const uint8_t *data, size_t len)
 
 static void console_poll(struct tcp_conn *c)
 {
+	static const char timeout[] = "\r\nerror: login timed out\r\n";
 	struct console_session *s = &consoles[c->index];
 	uint64_t now = now_ms();
 	struct textbuf tb;
 
+	/* A client that never logs in holds one of 16 slots: not for long. */
+	if ((s->mode == CONSOLE_LOGIN || s->mode == CONSOLE_LOGIN_DELAY) &&
+	    (uint32_t)now - c->opened_ms > CONSOLE_LOGIN_MS) {
+		tcp_conn_send(c, timeout, sizeof(timeout) - 1);
+		tcp_conn_close(c);
+		return;
+	}
 	if (console_session_wakeup_ms(s) > now)
 		return;
 	textbuf_init(&tb, scratch, out_room(c));

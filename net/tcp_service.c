@@ -157,7 +157,8 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	c->index = (unsigned)(c - svc->conns);
 	c->closing = false;
 	c->out_len = 0;
-	c->last_active_ms = sys_now();
+	c->opened_ms = sys_now();
+	c->last_active_ms = c->opened_ms;
 	svc->active++;
 	svc->accepted++;
 	tcp_arg(pcb, c);

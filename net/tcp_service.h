@@ -24,6 +24,7 @@ struct tcp_conn {
 	struct tcp_pcb *pcb; /* NULL: slot free */
 	struct tcp_service *svc;
 	unsigned index; /* slot number, for the service's per-connection state */
+	uint32_t opened_ms;
 	uint32_t last_active_ms;
 	bool closing; /* close once the output is sent */
 	size_t out_len;

@@ -279,9 +279,11 @@ def flood(console_port, http_port, run):
     base = mgmt_counts(http_port)
     expect(base[0] == 0 and base[1] == 1, "baseline: no console session, this HTTP request",
            base)
+    silent = clients.ConsoleClient(console_port)  # connects, never logs in
+    silent.read_until(b"Password: ")
     sessions = []
     try:
-        for _ in range(16):
+        for _ in range(15):  # and the silent one: 16 in all
             c = clients.ConsoleClient(console_port)
             c.read_until(b"Password: ")
             sessions.append(c)
@@ -306,6 +308,9 @@ def flood(console_port, http_port, run):
     expect(stalled.recv(100) == b"", "the stalled HTTP client is dropped after its timeout",
            "")
     stalled.close()
+    expect(silent.closed(90) and b"login timed out" in silent.buf,
+           "a client that never logs in is dropped", silent.buf)
+    silent.close()
     counts = None
     for _ in range(60):
         counts = mgmt_counts(http_port)
