@@ -114,16 +114,6 @@ bool net_init(const struct hostconf_network *cfg)
 
 void net_poll(void)
 {
-	for (unsigned i = 0; i < nic_count; i++) {
-		struct nic *nic = nic_table[i];
-
-		if (nic == mgmt_nic)
-			nic->ops->poll(nic, RX_BUDGET, deliver, &mgmt_netif);
-	}
+	mgmt_nic->ops->poll(mgmt_nic, RX_BUDGET, deliver, &mgmt_netif);
 	sys_check_timeouts();
-}
-
-uint32_t net_address(void)
-{
-	return ip4_addr_get_u32(netif_ip4_addr(&mgmt_netif));
 }

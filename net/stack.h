@@ -20,7 +20,4 @@ bool net_init(const struct hostconf_network *cfg);
 /* Receive what the NICs hold, run lwIP's timers. Cheap when idle. */
 void net_poll(void);
 
-/* The interface's IPv4 address (0 until DHCP answers), network byte order. */
-uint32_t net_address(void);
-
 #endif
