@@ -74,7 +74,7 @@ static void log_line(void *ctx, const char *msg)
 
 /* ---------------------------------------------------------- console --- */
 
-/* Run `step` with an output buffer as large as the connection can take now. */
+/* Send what the session wrote; close once the session has ended. */
 static void console_flush(struct tcp_conn *c, struct textbuf *tb)
 {
 	if (tb->len)
@@ -83,6 +83,7 @@ static void console_flush(struct tcp_conn *c, struct textbuf *tb)
 		tcp_conn_close(c);
 }
 
+/* Session output never exceeds what the connection can queue now. */
 static size_t out_room(const struct tcp_conn *c)
 {
 	size_t room = tcp_conn_room(c);
