@@ -407,6 +407,26 @@ BOOT_TESTS = [
 ]
 
 
+def run_cli_tests(only):
+    """The host CLI's own tests (tests/cli, Python unittest, localhost only)."""
+    if only and only not in "cli/strata":
+        return 0, 0
+    proc = subprocess.run([sys.executable, "-m", "unittest", "discover", "-s", "tests/cli"],
+                          capture_output=True, text=True)
+    out = proc.stdout + proc.stderr
+    ran = re.search(r"Ran (\d+) test", out)
+    n = int(ran.group(1)) if ran else 0
+    fails = re.search(r"FAILED \((?:failures=(\d+))?(?:, )?(?:errors=(\d+))?", out)
+    n_fail = sum(int(x) for x in fails.groups() if x) if fails else 0
+    if proc.returncode != 0 and n_fail == 0:
+        n_fail = 1
+    status = "FAIL" if n_fail else "PASS"
+    print("%s cli/strata (%d passed, %d failed)" % (status, n - n_fail, n_fail), flush=True)
+    if n_fail:
+        print("\n".join("    " + l for l in out.splitlines()[-30:]))
+    return n - n_fail, n_fail
+
+
 def run_unit_tests(only):
     """Each cmocka binary: count its test cases from the summary lines."""
     passed = failed = 0
@@ -445,6 +465,8 @@ def main():
     passed = failed = 0
     if not args.no_unit:
         passed, failed = run_unit_tests(args.only)
+        p, f = run_cli_tests(args.only)
+        passed, failed = passed + p, failed + f
     for name, fn in BOOT_TESTS:
         if args.only and args.only not in name:
             continue

@@ -163,6 +163,7 @@ def manage_bochs(iso):
     with live.bochs("net-manage", iso=iso, forwards=[(console, 23), (http_port, 80)]) as run:
         run.wait_for(r"strata: net e1000 \S+ ", 300)
         console_session(console, run)
+        cli_session(console, run)
         api_session(http_port, run)
         webpage(http_port, run.wd)
         flood(console, http_port, run)
@@ -379,3 +380,37 @@ def no_password_and_com1(esp):
             time.sleep(1)
         finally:
             t.close()
+
+
+def cli(port, *args, status=0):
+    """scripts/strata against the console; its stdout (and stderr on failure)."""
+    proc = subprocess.run([os.path.join("scripts", "strata"), "-c", "127.0.0.1:%d" % port,
+                           "-p", PASSWORD] + list(args), capture_output=True, text=True,
+                          timeout=180)
+    expect(proc.returncode == status, "strata %s: exit %d" % (" ".join(args), status),
+           proc.stdout + proc.stderr)
+    return proc.stdout, proc.stderr
+
+
+def cli_session(port, run):
+    """The host CLI: a libvirt XML defined, started, listed, destroyed, undefined."""
+    out, err = cli(port, "define", "tests/configs/net/web-server.xml")
+    expect_re(r"Domain 'web-server' defined", out, "CLI define from libvirt XML")
+    expect_re(r"warning: ignored: .*devices/interface", err, "CLI lists what it ignored")
+    out, _ = cli(port, "start", "web-server")
+    expect_re(r"Domain 'web-server' started", out, "CLI start")
+    out, _ = cli(port, "list")
+    expect_re(r"^ \d+\s+web-server\s+running\s*$", out, "CLI list")
+    run.wait_for(r"^\[web-server\] echo: ready", 60)
+    out, _ = cli(port, "destroy", "web-server")
+    expect_re(r"Domain 'web-server' destroyed", out, "CLI destroy")
+    for _ in range(40):
+        out, _ = cli(port, "dominfo", "web-server")
+        if re.search(r"^State:\s+shut off$", out, re.M):
+            break
+        time.sleep(0.5)
+    expect_re(r"^State:\s+shut off$", out, "CLI dominfo after destroy")
+    _, err = cli(port, "start", "nosuch", status=1)
+    expect_re(r"^error: ", err, "CLI error on stderr, exit 1")
+    out, _ = cli(port, "undefine", "web-server")
+    expect_re(r"has been undefined", out, "CLI undefine")
