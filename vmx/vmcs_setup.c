@@ -9,6 +9,7 @@
 #include "kernel/arch/x86/percpu.h"
 #include "kernel/log.h"
 #include "kernel/mm/kmem.h"
+#include "vmx/cpu_policy.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx_cpu.h"
 #include "vmx/vmx_ops.h"
@@ -204,7 +205,8 @@ static void setup_guest_state(struct vcpu *vcpu)
 	v->regs.rbx = b->rbx;
 	v->regs.rdx = b->rdx;
 	v->regs.rsi = b->rsi;
-	v->msrs.misc_enable = 1; /* fast strings */
+	/* Fast strings as this CPU has them: the MSR is not switched (cpu_policy.h). */
+	v->msrs.misc_enable = cpu_policy_misc_enable(cpu_rdmsr(MSR_IA32_MISC_ENABLE), 0);
 	v->msrs.mtrr_def_type = 0;
 }
 

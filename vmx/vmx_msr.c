@@ -6,6 +6,7 @@
  * and loaded into the CPU while that vCPU runs (vmx_vcpu.c).
  */
 #include "kernel/arch/x86/cpu.h"
+#include "vmx/cpu_policy.h"
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
 #include "vmx/vplatform.h"
@@ -16,7 +17,6 @@
 #define MSR_IA32_SYSENTER_CS   0x00000174
 #define MSR_IA32_SYSENTER_ESP  0x00000175
 #define MSR_IA32_SYSENTER_EIP  0x00000176
-#define MSR_IA32_MISC_ENABLE   0x000001a0
 #define MSR_IA32_PAT           0x00000277
 #define MSR_IA32_MTRR_DEF_TYPE 0x000002ff
 #define MSR_STAR               0xc0000081
@@ -130,7 +130,7 @@ static bool msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t v)
 	case MSR_IA32_BIOS_SIGN_ID:
 		return true; /* writing 0 before CPUID 1 is how the revision is read */
 	case MSR_IA32_MISC_ENABLE:
-		m->misc_enable = v;
+		m->misc_enable = cpu_policy_misc_enable(m->misc_enable, v);
 		return true;
 	case MSR_IA32_SYSENTER_CS:
 		vmcs_write32(GUEST_SYSENTER_CS, v);
