@@ -15,7 +15,7 @@ LWIP_FILES := core/def.c core/inet_chksum.c core/init.c core/ip.c core/mem.c cor
 	netif/ethernet.c apps/lwiperf/lwiperf.c
 LWIP_OBJS  := $(patsubst %.c,$(BUILD)/lwip-obj/%.o,$(LWIP_FILES))
 
-LWIP_INCLUDES := -Inet/lwip -I$(LWIP_SRC)/include
+LWIP_INCLUDES := -Inet/lwip -isystem $(LWIP_SRC)/include
 LWIP_CFLAGS := $(filter-out $(WARNINGS),$(KERNEL_CFLAGS)) $(LWIP_INCLUDES) -Wall \
 	-Wno-address -Wno-unused-parameter
 

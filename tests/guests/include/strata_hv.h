@@ -38,8 +38,8 @@
  * errno such as -ENOSYS), never a fault.
  */
 #define STRATA_HC_INVALID 0xffffffffu /* never assigned */
-#define STRATA_HC_VERSION 0 /* -> (major << 16) | (minor << 8) | patch */
-#define STRATA_HC_VCPU_ID 1 /* -> the calling vCPU's index */
+#define STRATA_HC_VERSION 0           /* -> (major << 16) | (minor << 8) | patch */
+#define STRATA_HC_VCPU_ID 1           /* -> the calling vCPU's index */
 
 /* Entry point of a flat (raw binary) guest: 16-bit real mode, CS:IP. */
 #define STRATA_FLAT_LOAD_ADDR 0x7c00
