@@ -387,49 +387,11 @@ static int destroy(void *ctx, const char *name, char *why, size_t why_len)
 	return 0;
 }
 
-struct parse_errors {
-	char *why;
-	size_t len;
-	unsigned count;
-};
-
-static void parse_error(void *ctx, unsigned line, const char *msg)
-{
-	struct parse_errors *e = ctx;
-
-	if (e->count++ == 0)
-		snprintf(e->why, e->len, "%s", msg);
-}
-
-/* A definition is one [vm NAME] section and nothing else: no host settings. */
-static bool one_vm_section(const char *text, size_t len)
-{
-	unsigned sections = 0;
-	bool line_start = true, vm_first = false;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = text[i];
-
-		if (c == '\n') {
-			line_start = true;
-			continue;
-		}
-		if (line_start && (c == ' ' || c == '\t'))
-			continue;
-		if (line_start && c == '[') {
-			if (sections++ == 0)
-				vm_first = len - i > 4 && strncmp(text + i, "[vm ", 4) == 0;
-		}
-		line_start = false;
-	}
-	return sections == 1 && vm_first;
-}
-
 static int define(void *ctx, const char *text, size_t len, char *name_out, char *why,
 		  size_t why_len)
 {
-	static struct hostconf parsed;
-	struct parse_errors errors = { why, why_len, 0 };
+	static struct hostconf scratch;
+	static struct hostconf_vm def;
 	struct vmdef_host host;
 	struct domain *d;
 
@@ -438,17 +400,13 @@ static int define(void *ctx, const char *text, size_t len, char *name_out, char 
 		snprintf(why, why_len, "definition larger than %d bytes", MGMT_DEFINE_MAX);
 		return -E2BIG;
 	}
-	if (!one_vm_section(text, len)) {
-		snprintf(why, why_len, "expected exactly one [vm NAME] section and nothing else");
-		return -EINVAL;
-	}
-	if (hostconf_parse(text, len, &parsed, parse_error, &errors) || parsed.vm_count != 1)
+	if (vmdef_parse_definition(text, len, &scratch, &def, why, why_len))
 		return -EINVAL;
 	/* Images and CPUs must exist; memory is checked when it starts. */
 	describe_host(&host, UINT64_MAX);
-	if (vmdef_check(&parsed.vms[0], &host, why, why_len) != VMDEF_OK)
+	if (vmdef_check(&def, &host, why, why_len) != VMDEF_OK)
 		return -EINVAL;
-	d = slot_for(parsed.vms[0].name);
+	d = slot_for(def.name);
 	if (!d) {
 		snprintf(why, why_len, "no room for another domain (at most %d)", HOSTCONF_MAX_VMS);
 		return -ENOSPC;
@@ -456,7 +414,7 @@ static int define(void *ctx, const char *text, size_t len, char *name_out, char 
 	if (!d->used)
 		*d = (struct domain){ .used = true };
 	d->persistent = false;
-	d->def = parsed.vms[0];
+	d->def = def;
 	snprintf(name_out, MGMT_NAME_MAX, "%s", d->def.name);
 	log_info("strata: domain %s defined%s", d->def.name,
 		 d->vm ? " (applies at its next start)" : "");

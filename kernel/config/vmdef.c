@@ -2,6 +2,7 @@
  * VM definition checks against the machine: see vmdef.h for the contract
  * and docs/CONFIG.md ("When a VM is refused") for the user's view.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -175,6 +176,64 @@ unsigned vmdef_check_all(const struct hostconf *conf, const struct vmdef_host *h
 		accepted++;
 	}
 	return accepted;
+}
+
+struct vmdef_parse_errors {
+	char *why;
+	size_t len;
+	unsigned count;
+};
+
+static void vmdef_parse_error(void *ctx, unsigned line, const char *msg)
+{
+	struct vmdef_parse_errors *e = ctx;
+
+	if (e->count++ == 0)
+		snprintf(e->why, e->len, "%s", msg);
+}
+
+/* Section headers: exactly one, and it is a [vm ...] one. */
+static bool vmdef_one_vm_section(const char *text, size_t len)
+{
+	unsigned sections = 0;
+	bool line_start = true, vm_first = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (c == '\n') {
+			line_start = true;
+			continue;
+		}
+		if (line_start && (c == ' ' || c == '\t' || c == '\r'))
+			continue;
+		if (line_start && c == '[' && sections++ == 0)
+			vm_first = len - i > 4 && strncmp(text + i, "[vm ", 4) == 0;
+		line_start = false;
+	}
+	return sections == 1 && vm_first;
+}
+
+int vmdef_parse_definition(const char *text, size_t len, struct hostconf *scratch,
+			   struct hostconf_vm *out, char *why, size_t whylen)
+{
+	struct vmdef_parse_errors errors = { why, whylen, 0 };
+
+	if (whylen)
+		why[0] = '\0';
+	if (!vmdef_one_vm_section(text, len)) {
+		snprintf(why, whylen, "expected exactly one [vm NAME] section and nothing else");
+		return -EINVAL;
+	}
+	if (hostconf_parse(text, len, scratch, vmdef_parse_error, &errors) ||
+	    scratch->vm_count != 1 || scratch->vms[0].invalid) {
+		if (errors.count == 0)
+			snprintf(why, whylen, "%s",
+				 scratch->vm_count ? scratch->vms[0].reason : "?");
+		return -EINVAL;
+	}
+	*out = scratch->vms[0];
+	return 0;
 }
 
 const char *vmdef_result_name(enum vmdef_result result)

@@ -88,6 +88,21 @@ enum vmdef_result vmdef_check(const struct hostconf_vm *vm, const struct vmdef_h
 unsigned vmdef_check_all(const struct hostconf *conf, const struct vmdef_host *host,
 			 struct vmdef_verdict out[HOSTCONF_MAX_VMS]);
 
+/*
+ * A definition sent by an operator (`define` on the console, POST
+ * /api/v1/domains): exactly one [vm NAME] section in the strata.conf
+ * syntax and nothing else (no [host], [network] or [debug], which only the
+ * boot media may set), comments and blank lines allowed around it.
+ * Parsed with hostconf_parse() into `scratch` (about 25 KiB: keep it
+ * static) and, when valid, copied to *out. Returns 0, or -EINVAL with the
+ * first problem in why[0..whylen), e.g. "line 3: [vm web] memory: expected
+ * a size like 64M, got \"lots\"" or "expected exactly one [vm NAME]
+ * section and nothing else". Not checked against the machine: that is
+ * vmdef_check()'s job.
+ */
+int vmdef_parse_definition(const char *text, size_t len, struct hostconf *scratch,
+			   struct hostconf_vm *out, char *why, size_t whylen);
+
 /* "ok", "invalid config", "bad cpu"... for logs and tests; "?" if out of range. */
 const char *vmdef_result_name(enum vmdef_result result);
 

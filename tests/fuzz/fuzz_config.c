@@ -197,6 +197,21 @@ static void fuzz_check_conf(const struct hostconf *c, unsigned max_line)
 	fuzz_check_vmdef(c);
 }
 
+/* The same bytes as an operator's `define`: one valid VM or one clear reason. */
+static void fuzz_definition(const char *text, size_t size)
+{
+	static struct hostconf scratch;
+	struct hostconf_vm vm;
+	char why[VMDEF_MAX_WHY];
+
+	if (vmdef_parse_definition(text, size, &scratch, &vm, why, sizeof(why)) == 0) {
+		FUZZ_CHECK(why[0] == '\0' && !vm.invalid && vm.name[0] && vm.memory &&
+			   vm.kernel[0]);
+	} else {
+		FUZZ_CHECK(why[0] != '\0' && fuzz_printable(why, sizeof(why) - 1));
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
@@ -213,5 +228,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_conf(&conf, ctx.max_line);
 	/* Same answer without a callback: reporting has no side effects. */
 	FUZZ_CHECK(hostconf_parse(text, size, &conf, NULL, NULL) == errors);
+	fuzz_definition(text, size);
 	return 0;
 }

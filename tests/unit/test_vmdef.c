@@ -5,6 +5,7 @@
  * memory total of vmdef_check_all(). VMs come from real config text
  * through hostconf_parse(), as in the kernel.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -251,13 +252,76 @@ static void test_result_names(void **state)
 	assert_string_equal(vmdef_result_name((enum vmdef_result)99), "?");
 }
 
+/* Operator definitions: one [vm NAME] section, nothing else, errors named. */
+static struct hostconf scratch;
+
+static int define(const char *text, struct hostconf_vm *out, char *why)
+{
+	return vmdef_parse_definition(text, strlen(text), &scratch, out, why, VMDEF_MAX_WHY);
+}
+
+static void test_definition_ok(void **state)
+{
+	struct hostconf_vm vm;
+	char why[VMDEF_MAX_WHY];
+
+	assert_int_equal(define("# a comment first\n\n  [vm web]\nmemory = 64M\nvcpus = 2\n"
+				"kernel = guests/web.elf\ncmdline = \"console=ttyS0\"\n",
+				&vm, why),
+			 0);
+	assert_string_equal(why, "");
+	assert_string_equal(vm.name, "web");
+	assert_int_equal(vm.memory, 64ull << 20);
+	assert_int_equal(vm.vcpus, 2);
+	assert_string_equal(vm.kernel, "guests/web.elf");
+	assert_string_equal(vm.cmdline, "console=ttyS0");
+	assert_true(vm.autostart); /* the config's default */
+	/* CR LF line ends, as a telnet client sends them. */
+	assert_int_equal(define("[vm db]\r\nmemory = 8M\r\nkernel = db.elf\r\n", &vm, why), 0);
+	assert_string_equal(vm.name, "db");
+}
+
+static void test_definition_refused(void **state)
+{
+	static const char *const not_one[] = {
+		"",
+		"memory = 8M\n",
+		"[host]\nlog_level = debug\n",
+		"[network]\npassword = x\n[vm a]\nmemory = 8M\nkernel = a.elf\n",
+		"[vm a]\nmemory = 8M\nkernel = a.elf\n[debug]\nfault_cpu = 0\n",
+		"[vm a]\nmemory = 8M\nkernel = a.elf\n[vm b]\nmemory = 8M\nkernel = b.elf\n",
+		"[vmx a]\nmemory = 8M\n",
+	};
+	struct hostconf_vm vm;
+	char why[VMDEF_MAX_WHY];
+
+	for (size_t i = 0; i < sizeof(not_one) / sizeof(not_one[0]); i++) {
+		assert_int_equal(define(not_one[i], &vm, why), -EINVAL);
+		assert_string_equal(why, "expected exactly one [vm NAME] section and nothing else");
+	}
+	assert_int_equal(define("[vm web]\nmemory = lots\nkernel = w.elf\n", &vm, why), -EINVAL);
+	assert_non_null(strstr(why, "line 2"));
+	assert_non_null(strstr(why, "memory"));
+	assert_int_equal(define("[vm web]\nkernel = w.elf\n", &vm, why), -EINVAL);
+	assert_non_null(strstr(why, "memory"));
+	assert_int_equal(define("[vm bad name!]\nmemory = 8M\nkernel = w.elf\n", &vm, why),
+			 -EINVAL);
+	assert_true(why[0] != '\0');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ok),        cmocka_unit_test(test_invalid_config),
-		cmocka_unit_test(test_cpus),      cmocka_unit_test(test_images),
-		cmocka_unit_test(test_memory),    cmocka_unit_test(test_why_buffer),
-		cmocka_unit_test(test_check_all), cmocka_unit_test(test_result_names),
+		cmocka_unit_test(test_ok),
+		cmocka_unit_test(test_invalid_config),
+		cmocka_unit_test(test_cpus),
+		cmocka_unit_test(test_images),
+		cmocka_unit_test(test_memory),
+		cmocka_unit_test(test_why_buffer),
+		cmocka_unit_test(test_check_all),
+		cmocka_unit_test(test_result_names),
+		cmocka_unit_test(test_definition_ok),
+		cmocka_unit_test(test_definition_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
