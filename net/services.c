@@ -4,6 +4,7 @@
  * optional iperf server. The protocol logic is pure (net/mgmt/); this
  * file only moves bytes between it and lwIP or the UART.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "drivers/serial/uart.h"
@@ -17,6 +18,7 @@
 #include "net/mgmt/api.h"
 #include "net/mgmt/console.h"
 #include "net/mgmt/http_request.h"
+#include "net/mgmt/login_throttle.h"
 #include "net/services.h"
 #include "net/tcp_service.h"
 
@@ -37,6 +39,8 @@ static struct http_request requests[TCP_SERVICE_MAX_CONNS];
 static char scratch[MGMT_API_RESPONSE_CAP];
 
 static struct tcp_service console_service, http_service;
+static struct login_throttle throttle; /* password guessing, per client address */
+static uint64_t console_failures_seen[TCP_SERVICE_MAX_CONNS]; /* failed_logins after its last step */
 
 /*
  * TCP control blocks holding a connection or a listener. Those in
@@ -72,7 +76,26 @@ static void log_line(void *ctx, const char *msg)
 	log_report("strata: %s", msg);
 }
 
+static uint32_t peer(const struct tcp_conn *c)
+{
+	return ip4_addr_get_u32(ip_2_ip4(&c->pcb->remote_ip));
+}
+
 /* ---------------------------------------------------------- console --- */
+
+/*
+ * Account the session's login outcome to the client's address: each
+ * failure it counted, and the step into the command prompt.
+ */
+static void console_account(struct tcp_conn *c, enum console_mode before)
+{
+	const struct console_session *s = &consoles[c->index];
+
+	for (; console_failures_seen[c->index] < failed_logins; console_failures_seen[c->index]++)
+		login_throttle_failed(&throttle, peer(c), now_ms());
+	if (before != CONSOLE_COMMAND && s->mode == CONSOLE_COMMAND)
+		login_throttle_succeeded(&throttle, peer(c));
+}
 
 /* Send what the session wrote; close once the session has ended. */
 static void console_flush(struct tcp_conn *c, struct textbuf *tb)
@@ -102,10 +125,21 @@ static void console_open(struct tcp_conn *c)
 		.failed_logins = &failed_logins,
 		.log = log_line,
 	};
+	uint64_t wait = login_throttle_wait_ms(&throttle, peer(c), now_ms());
 	struct textbuf tb;
 
 	textbuf_init(&tb, scratch, out_room(c));
+	if (wait) {
+		textbuf_printf(&tb,
+			       "error: too many failed logins from your address; try again in "
+			       "%llu s\r\n",
+			       (unsigned long long)(wait + 999) / 1000);
+		tcp_conn_send(c, tb.data, tb.len);
+		tcp_conn_close(c);
+		return;
+	}
 	console_session_init(&consoles[c->index], &cfg, now_ms(), &tb);
+	console_failures_seen[c->index] = failed_logins;
 	console_flush(c, &tb);
 }
 
@@ -113,8 +147,11 @@ static void console_recv(struct tcp_conn *c, const uint8_t *data, size_t len)
 {
 	struct textbuf tb;
 
+	enum console_mode before = consoles[c->index].mode;
+
 	textbuf_init(&tb, scratch, out_room(c));
 	console_session_feed(&consoles[c->index], now_ms(), data, len, &tb);
+	console_account(c, before);
 	console_flush(c, &tb);
 }
 
@@ -123,6 +160,7 @@ static void console_poll(struct tcp_conn *c)
 	static const char timeout[] = "\r\nerror: login timed out\r\n";
 	struct console_session *s = &consoles[c->index];
 	uint64_t now = now_ms();
+	enum console_mode before;
 	struct textbuf tb;
 
 	/* A client that never logs in holds one of 16 slots: not for long. */
@@ -134,8 +172,10 @@ static void console_poll(struct tcp_conn *c)
 	}
 	if (console_session_wakeup_ms(s) > now)
 		return;
+	before = s->mode;
 	textbuf_init(&tb, scratch, out_room(c));
 	console_session_poll(s, now, &tb);
+	console_account(c, before);
 	console_flush(c, &tb);
 }
 
@@ -144,6 +184,45 @@ static void console_poll(struct tcp_conn *c)
 static void http_open(struct tcp_conn *c)
 {
 	http_request_init(&requests[c->index]);
+}
+
+/* An address locked out for guessing gets 429 before its token is looked at. */
+static bool http_throttled(struct tcp_conn *c, const struct http_request *req, struct textbuf *tb)
+{
+	uint64_t wait =
+		req->has_authorization ? login_throttle_wait_ms(&throttle, peer(c), now_ms()) : 0;
+	char body[128];
+	int n;
+
+	if (!wait)
+		return false;
+	n = snprintf(body, sizeof(body),
+		     "{\"error\":\"too many failed logins from your address; try again in %llu s\"}",
+		     (unsigned long long)(wait + 999) / 1000);
+	textbuf_printf(tb,
+		       "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
+		       "Retry-After: %llu\r\nContent-Length: %d\r\nCache-Control: no-store\r\n"
+		       "Connection: close\r\n\r\n%s",
+		       (unsigned long long)(wait + 999) / 1000, n, body);
+	return true;
+}
+
+static void http_answer(struct tcp_conn *c, const struct http_request *req, struct textbuf *tb)
+{
+	struct mgmt_api_result r;
+
+	if (http_throttled(c, req, tb))
+		return;
+	r = mgmt_api_handle(req, &backend, config->password, tb);
+	if (r.auth_failed) {
+		failed_logins++;
+		login_throttle_failed(&throttle, peer(c), now_ms());
+		log_report("strata: http: wrong bearer token for %s %s (%llu failures)",
+			   http_method_name(req->method), req->path,
+			   (unsigned long long)failed_logins);
+	} else if (req->has_authorization && r.status != 401 && r.status != 403) {
+		login_throttle_succeeded(&throttle, peer(c));
+	}
 }
 
 static void http_recv(struct tcp_conn *c, const uint8_t *data, size_t len)
@@ -162,18 +241,10 @@ static void http_recv(struct tcp_conn *c, const uint8_t *data, size_t len)
 		return;
 	}
 	textbuf_init(&tb, scratch, sizeof(scratch));
-	if (st == HTTP_PARSE_ERROR) {
+	if (st == HTTP_PARSE_ERROR)
 		mgmt_api_parse_error(req, &tb);
-	} else {
-		struct mgmt_api_result r = mgmt_api_handle(req, &backend, config->password, &tb);
-
-		if (r.auth_failed) {
-			failed_logins++;
-			log_report("strata: http: wrong bearer token for %s %s (%llu failures)",
-				   http_method_name(req->method), req->path,
-				   (unsigned long long)failed_logins);
-		}
-	}
+	else
+		http_answer(c, req, &tb);
 	if (!tb.truncated)
 		tcp_conn_send(c, tb.data, tb.len);
 	tcp_conn_close(c);
@@ -254,6 +325,7 @@ void services_start(const struct hostconf_network *cfg, const struct mgmt_backen
 {
 	config = cfg;
 	domains = be;
+	login_throttle_init(&throttle);
 	backend = *be;
 	backend.node = node_with_services;
 	if (!network)

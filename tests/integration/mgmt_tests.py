@@ -167,6 +167,7 @@ def manage_bochs(iso):
         api_session(http_port, run)
         webpage(http_port, run.wd)
         flood(console, http_port, run)
+        guessing(console, http_port)
 
 
 PROM_CHECK = r"""
@@ -414,3 +415,20 @@ def cli_session(port, run):
     expect_re(r"^error: ", err, "CLI error on stderr, exit 1")
     out, _ = cli(port, "undefine", "web-server")
     expect_re(r"has been undefined", out, "CLI undefine")
+
+
+def guessing(console_port, http_port):
+    """Three wrong tokens lock the address out of the API and the console alike."""
+    for _ in range(3):
+        code, _, _ = clients.http(http_port, "GET", "/api/v1/node", token="guess")
+        expect(code == 401, "a wrong token: 401", code)
+    code, hdrs, body = clients.http(http_port, "GET", "/api/v1/node", token=PASSWORD)
+    expect(code == 429 and int(hdrs.get("retry-after", "0")) > 0,
+           "after three wrong tokens even the right one gets 429 with Retry-After",
+           "%d %r %r" % (code, hdrs, body))
+    c = clients.ConsoleClient(console_port)
+    try:
+        expect(c.closed(), "the console refuses the locked-out address", c.buf)
+        expect(b"too many failed logins" in c.buf, "... saying why", c.buf)
+    finally:
+        c.close()
