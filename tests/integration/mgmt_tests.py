@@ -255,6 +255,10 @@ def api_session(port, run):
     code, _, _ = clients.http(port, "GET", "/" + "a" * 3000, token=PASSWORD)
     expect(code == 414, "over-long target: 414", code)
     api_json(port, "GET", "/api/v1/nothing", status=404)
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as g:
+        g.sendall(bytes(range(256)) * 4 + b"\r\n\r\n")
+        reply = g.recv(4096)
+    expect(reply.startswith(b"HTTP/1.1 400 "), "binary garbage: 400", reply[:100])
 
     code, hdrs, body = clients.http(port, "GET", "/metrics", token=PASSWORD)
     expect(code == 200 and hdrs.get("content-type", "").startswith("text/plain"),
