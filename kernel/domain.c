@@ -340,10 +340,16 @@ static void node(void *ctx, struct mgmt_node *out)
 	}
 }
 
-static int not_found(const char *name, char *why, size_t why_len)
+/* The named domain after a sync, or NULL with why "... is not defined" (-ENOENT). */
+static struct domain *lookup(const char *name, char *why, size_t why_len)
 {
-	snprintf(why, why_len, "domain '%.*s' is not defined", MGMT_NAME_MAX, name);
-	return -ENOENT;
+	struct domain *d;
+
+	domain_sync();
+	d = find(name);
+	if (!d)
+		snprintf(why, why_len, "domain '%.*s' is not defined", MGMT_NAME_MAX, name);
+	return d;
 }
 
 static int start(void *ctx, const char *name, char *why, size_t why_len)
@@ -351,10 +357,9 @@ static int start(void *ctx, const char *name, char *why, size_t why_len)
 	struct domain *d;
 	struct vmdef_host host;
 
-	domain_sync();
-	d = find(name);
+	d = lookup(name, why, why_len);
 	if (!d)
-		return not_found(name, why, why_len);
+		return -ENOENT;
 	if (d->vm) {
 		snprintf(why, why_len, "domain '%s' is already active", d->def.name);
 		return -EBUSY;
@@ -375,10 +380,9 @@ static int destroy(void *ctx, const char *name, char *why, size_t why_len)
 {
 	struct domain *d;
 
-	domain_sync();
-	d = find(name);
+	d = lookup(name, why, why_len);
 	if (!d)
-		return not_found(name, why, why_len);
+		return -ENOENT;
 	if (!d->vm || d->vm->state != VM_RUNNING) {
 		snprintf(why, why_len, "domain '%s' is not running", d->def.name);
 		return -EINVAL;
@@ -425,10 +429,9 @@ static int undefine(void *ctx, const char *name, char *why, size_t why_len)
 {
 	struct domain *d;
 
-	domain_sync();
-	d = find(name);
+	d = lookup(name, why, why_len);
 	if (!d)
-		return not_found(name, why, why_len);
+		return -ENOENT;
 	if (d->vm) {
 		snprintf(why, why_len, "domain '%s' is active; destroy it first", d->def.name);
 		return -EBUSY;
