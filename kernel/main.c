@@ -39,7 +39,8 @@
 #define BOOT_KIND_MULTIBOOT2 1
 #define BOOT_KIND_BOOT_INFO  2
 
-#define TIMER_HZ 100
+#define TIMER_HZ            100
+#define HOUSEKEEPING_NET_MS 1
 
 extern char __kernel_link_end[];
 extern char bsp_stack_bottom[];
@@ -198,7 +199,7 @@ static void probe_vmx(struct vmx_caps *vmx)
 
 static __attribute__((noreturn)) void ap_run(void)
 {
-	sched_run(NULL);
+	sched_run(NULL, 0);
 }
 
 /* Between slices on the boot CPU: finish stopped VMs, power off when idle. */
@@ -288,5 +289,10 @@ void boot_main(uint64_t phys, uint32_t kind, uint64_t entry_tsc)
 
 	if (host_config.debug.reboot_after_ready)
 		power_reboot();
-	sched_run(bsp_housekeeping);
+	/*
+	 * A polled NIC is looked at when the boot CPU wakes: every millisecond
+	 * while it idles keeps the console snappy; without a network the
+	 * slice length is enough.
+	 */
+	sched_run(bsp_housekeeping, net_up ? HOUSEKEEPING_NET_MS : SCHED_SLICE_MS);
 }

@@ -112,10 +112,11 @@ static struct vcpu *pick(struct runqueue *rq)
 	return found;
 }
 
-void sched_run(void (*housekeeping)(void))
+void sched_run(void (*housekeeping)(void), uint32_t idle_ms)
 {
 	struct runqueue *rq = &runqueues[this_cpu()->index];
 	uint64_t slice = tsc_hz() / (1000 / SCHED_SLICE_MS);
+	uint64_t idle = tsc_hz() / 1000 * idle_ms;
 
 	for (;;) {
 		uint64_t wake, start;
@@ -129,9 +130,9 @@ void sched_run(void (*housekeeping)(void))
 		v = pick(rq);
 		if (!v) {
 			/* Sleep until an IPI, or the next guest timer; the boot CPU also
-			 * wakes every slice for its housekeeping. */
+			 * wakes every idle_ms for its housekeeping. */
 			if (housekeeping)
-				wake = MIN(wake, cpu_rdtsc() + slice);
+				wake = MIN(wake, cpu_rdtsc() + idle);
 			if (wake != UINT64_MAX)
 				lapic_timer_oneshot_at(VECTOR_LAPIC_TIMER, wake);
 			cpu_wait_for_interrupt();

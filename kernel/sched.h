@@ -20,9 +20,9 @@ void sched_kick(uint32_t cpu);
 /*
  * The per-CPU loop; never returns. `housekeeping` (may be NULL; the boot
  * CPU's management work) runs between slices and before the CPU sleeps
- * because it has nothing to run.
+ * because it has nothing to run, and, while it sleeps, every `idle_ms`.
  */
-__attribute__((noreturn)) void sched_run(void (*housekeeping)(void));
+__attribute__((noreturn)) void sched_run(void (*housekeeping)(void), uint32_t idle_ms);
 
 /* Set up the wake-up interrupt; boot CPU, once, before any sched_add(). */
 void sched_init(void);

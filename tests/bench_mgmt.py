@@ -14,8 +14,8 @@ measures, in wall time:
   ([network] iperf = yes) for 10 s.
 
 Lines: "bench: NAME VALUE UNIT (context)", as tests/bench.py prints.
-Each runs twice, with the e1000 (polled: the boot CPU looks at the NIC
-when its 100 Hz tick wakes it) and with virtio-net (its MSI-X wakes the
+Each runs twice, with the e1000 (polled: the idle boot CPU looks at the
+NIC every millisecond) and with virtio-net (its MSI-X wakes the
 boot CPU when a frame arrives). The emulator is named in each context:
 TCG emulates every guest instruction, so these figures say how the
 stack behaves, not what a real NIC would reach.
