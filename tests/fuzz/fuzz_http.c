@@ -1,14 +1,15 @@
-/* FUZZ_SOURCES: net/mgmt/http_request.c net/mgmt/api.c net/mgmt/json.c net/mgmt/metrics.c net/mgmt/webpage.c net/mgmt/textbuf.c net/mgmt/state_name.c */
+/* FUZZ_SOURCES: net/mgmt/http_request.c net/mgmt/api.c net/mgmt/json.c net/mgmt/metrics.c net/mgmt/webpage.c net/mgmt/textbuf.c net/mgmt/state_name.c tests/unit/fake_backend.c */
 /*
  * libFuzzer target for the management HTTP service: arbitrary bytes from
  * a client through the request parser, fed whole and in two pieces (the
- * answers must agree), then through the router over a fake backend with
- * two domains. Besides the sanitizers' checks it asserts what a client
- * relies on: every reply is one complete HTTP/1.1 response whose
- * Content-Length is its body's length, with Connection: close; a refused
- * request's status is one the parser documents; a parsed request holds
- * only what the grammar allows; a definition reaching the backend is
- * bounded and, when built from JSON, one section with no control bytes.
+ * answers must agree), then through the router over the shared fake
+ * backend (tests/unit/fake_backend.h) with two domains. Besides the
+ * sanitizers' checks it asserts what a client relies on: every reply is
+ * one complete HTTP/1.1 response whose Content-Length is its body's
+ * length, with Connection: close; a refused request's status is one the
+ * parser documents; a parsed request holds only what the grammar allows;
+ * a definition reaching the backend is bounded and, when built from JSON,
+ * one section with no control bytes.
  * Seeds: tests/fuzz/corpus/http/.
  */
 #include <errno.h>
@@ -21,6 +22,7 @@
 
 #include "net/mgmt/api.h"
 #include "net/mgmt/http_request.h"
+#include "tests/unit/fake_backend.h"
 
 #define FUZZ_CHECK(cond)                  \
 	do {                              \
@@ -34,86 +36,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* ---------------------------------------------------------------- fake -- */
 
-struct fuzz_backend {
-	struct mgmt_domain doms[2];
-	bool json_define; /* the request's body was JSON: check the text built from it */
-};
+static struct fake_backend fb;
+static bool json_define; /* the request's body was JSON: check the text built from it */
 
-static struct fuzz_backend fb;
-
-static unsigned fuzz_count(void *ctx)
-{
-	return 2;
-}
-
-static bool fuzz_at(void *ctx, unsigned i, struct mgmt_domain *out)
-{
-	if (i >= 2)
-		return false;
-	*out = fb.doms[i];
-	return true;
-}
-
-static struct mgmt_domain *fuzz_lookup(const char *name)
-{
-	FUZZ_CHECK(strlen(name) < MGMT_NAME_MAX);
-	for (unsigned i = 0; i < 2; i++)
-		if (strcmp(fb.doms[i].name, name) == 0)
-			return &fb.doms[i];
-	return NULL;
-}
-
-static bool fuzz_find(void *ctx, const char *name, struct mgmt_domain *out)
-{
-	struct mgmt_domain *d = fuzz_lookup(name);
-
-	if (d)
-		*out = *d;
-	return d != NULL;
-}
-
-static void fuzz_node(void *ctx, struct mgmt_node *out)
-{
-	memset(out, 0, sizeof(*out));
-	strcpy(out->cpu_model, "x86_64");
-	strcpy(out->version, "0.1.0");
-	out->cpus = 2;
-	out->nic_count = 9; /* more than there are: must be clamped */
-	strcpy(out->nics[0].name, "e1000");
-	strcpy(out->nics[1].name, "e1000");
-}
-
-static int fuzz_op(const char *name, char *why, size_t why_len, int err)
-{
-	if (!fuzz_lookup(name)) {
-		snprintf(why, why_len, "domain '%s' is not defined", name);
-		return -ENOENT;
-	}
-	if (err)
-		snprintf(why, why_len, "domain '%s' refused", name);
-	return err;
-}
-
-static int fuzz_start(void *ctx, const char *name, char *why, size_t why_len)
-{
-	return fuzz_op(name, why, why_len, -EBUSY);
-}
-
-static int fuzz_destroy(void *ctx, const char *name, char *why, size_t why_len)
-{
-	return fuzz_op(name, why, why_len, 0);
-}
-
-static int fuzz_undefine(void *ctx, const char *name, char *why, size_t why_len)
-{
-	return fuzz_op(name, why, why_len, -EINVAL);
-}
-
+/*
+ * Instead of the fake's define: checks the text the router built from
+ * JSON, refuses with -ENOSPC when byte 4 is 'x', else names "demo-a".
+ */
 static int fuzz_define(void *ctx, const char *text, size_t len, char *name_out, char *why,
 		       size_t why_len)
 {
 	FUZZ_CHECK(len > 0 && len <= MGMT_DEFINE_MAX);
-	if (fb.json_define) {
+	if (json_define) {
 		/* "[vm NAME]\n" then "key = value\n" lines, no control bytes but the newlines. */
 		FUZZ_CHECK(len >= 7 && memcmp(text, "[vm ", 4) == 0 && text[len - 1] == '\n');
 		for (size_t i = 0; i < len; i++)
@@ -128,34 +62,24 @@ static int fuzz_define(void *ctx, const char *text, size_t len, char *name_out, 
 	return 0;
 }
 
-static const char *fuzz_reason(unsigned r)
-{
-	return r == 10 ? "cpuid" : NULL;
-}
-
-static const struct mgmt_backend fuzz_be = {
-	.domain_count = fuzz_count,
-	.domain_at = fuzz_at,
-	.domain_find = fuzz_find,
-	.node = fuzz_node,
-	.start = fuzz_start,
-	.destroy = fuzz_destroy,
-	.define = fuzz_define,
-	.undefine = fuzz_undefine,
-	.exit_reason_name = fuzz_reason,
-};
-
 static void fuzz_reset(void)
 {
-	memset(&fb, 0, sizeof(fb));
-	strcpy(fb.doms[0].name, "demo-a");
-	fb.doms[0].state = MGMT_RUNNING;
-	fb.doms[0].id = 1;
-	fb.doms[0].exits[10] = 5;
-	fb.doms[0].exits[79] = 1;
-	strcpy(fb.doms[1].name, "q\"\\\n");
-	fb.doms[1].state = (enum mgmt_state)7; /* out of range: "no state" */
-	memset(fb.doms[1].stop_reason, 'r', sizeof(fb.doms[1].stop_reason)); /* unterminated */
+	struct mgmt_domain *q;
+
+	fake_backend_init(&fb);
+	fb.ops.define = fuzz_define;
+	fb.name_limit = MGMT_NAME_MAX;
+	fb.next_id = 2;
+	strcpy(fb.node.version, "0.1.0");
+	fb.node.cpus = 2;
+	fb.node.nic_count = 9; /* more than there are: must be clamped */
+	strcpy(fb.node.nics[0].name, "e1000");
+	strcpy(fb.node.nics[1].name, "e1000");
+	fake_backend_add(&fb, "demo-a", 1)->d.exits[10] = 5;
+	fb.doms[0].d.exits[79] = 1;
+	q = &fake_backend_add(&fb, "q\"\\\n", 0)->d;
+	q->state = (enum mgmt_state)7;                       /* out of range: "no state" */
+	memset(q->stop_reason, 'r', sizeof(q->stop_reason)); /* unterminated */
 }
 
 /* --------------------------------------------------------------- checks -- */
@@ -250,17 +174,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_request(&a);
 
 	fuzz_reset();
-	fb.json_define = a.has_content_type && strncmp(a.content_type, "application/json", 16) == 0;
-	res = mgmt_api_handle(&a, &fuzz_be, FUZZ_PASSWORD, &out);
+	json_define = a.has_content_type && strncmp(a.content_type, "application/json", 16) == 0;
+	res = mgmt_api_handle(&a, &fb.ops, FUZZ_PASSWORD, &out);
 	fuzz_check_reply(&out, a.method == HTTP_HEAD, res.status);
 	FUZZ_CHECK(!res.auth_failed || res.status == 401);
 	/* No password configured: nothing but the page and 404s. */
-	res = mgmt_api_handle(&a, &fuzz_be, "", &out);
+	res = mgmt_api_handle(&a, &fb.ops, "", &out);
 	fuzz_check_reply(&out, a.method == HTTP_HEAD, res.status);
 	FUZZ_CHECK(res.status == 200 ? strcmp(a.path, "/") == 0 : true);
 	/* A small buffer: a 500 or nothing, never half a reply. */
 	textbuf_init(&out, buf, 1024);
-	res = mgmt_api_handle(&a, &fuzz_be, FUZZ_PASSWORD, &out);
+	res = mgmt_api_handle(&a, &fb.ops, FUZZ_PASSWORD, &out);
 	if (!out.truncated)
 		fuzz_check_reply(&out, a.method == HTTP_HEAD, res.status);
 	return 0;

@@ -1,8 +1,9 @@
-/* UNIT_SOURCES: net/mgmt/api.c net/mgmt/json.c net/mgmt/metrics.c net/mgmt/webpage.c net/mgmt/http_request.c net/mgmt/textbuf.c net/mgmt/state_name.c */
+/* UNIT_SOURCES: net/mgmt/api.c net/mgmt/json.c net/mgmt/metrics.c net/mgmt/webpage.c net/mgmt/http_request.c net/mgmt/textbuf.c net/mgmt/state_name.c tests/unit/fake_backend.c */
 /*
- * The management HTTP router over a fake backend: each route's status and
- * exact JSON, authentication (no password, none sent, wrong, right, the
- * constant-time compare's edge cases), 404/405/415 and the errno mapping,
+ * The management HTTP router over the shared fake backend
+ * (fake_backend.h): each route's status and exact JSON, authentication
+ * (no password, none sent, wrong, right, the constant-time compare's
+ * edge cases), 404/405/415 and the errno mapping,
  * a JSON definition down to the text the backend receives, raw text
  * definitions, HEAD, the 500 for a reply that does not fit, parser errors,
  * the web page's hooks, and /metrics checked line by line against the
@@ -24,61 +25,28 @@
 #include "net/mgmt/http_request.h"
 #include "net/mgmt/metrics.h"
 #include "net/mgmt/webpage.h"
+#include "tests/unit/fake_backend.h"
 
 #define PASSWORD "s3cret with spaces"
 
 /* ------------------------------------------------------- fake backend -- */
 
-struct fake {
-	unsigned count;
-	struct mgmt_domain doms[16];
-	uint32_t next_id;
-	/* define: the text it got, and what to answer */
-	char defined[8192];
-	size_t defined_len;
-	int define_err;
-	const char *define_why;
-	int calls;
-};
+static struct fake_backend fake;
 
-static struct fake fake;
-
-static unsigned fake_count(void *ctx)
+/* For the size test: every reason named, as long as "io_instruction". */
+static const char *all_reasons_named(unsigned r)
 {
-	return ((struct fake *)ctx)->count;
+	static char names[MGMT_EXIT_REASONS][16];
+
+	if (r < MGMT_EXIT_REASONS) {
+		snprintf(names[r], sizeof(names[r]), "exit_reason_%02u", r);
+		return names[r];
+	}
+	return fake_backend_exit_reason_name(r);
 }
 
-static bool fake_at(void *ctx, unsigned i, struct mgmt_domain *out)
+static void setup_node(struct mgmt_node *out)
 {
-	struct fake *f = ctx;
-
-	if (i >= f->count)
-		return false;
-	*out = f->doms[i];
-	return true;
-}
-
-static struct mgmt_domain *fake_lookup(struct fake *f, const char *name)
-{
-	for (unsigned i = 0; i < f->count; i++)
-		if (strcmp(f->doms[i].name, name) == 0)
-			return &f->doms[i];
-	return NULL;
-}
-
-static bool fake_find(void *ctx, const char *name, struct mgmt_domain *out)
-{
-	struct mgmt_domain *d = fake_lookup(ctx, name);
-
-	if (d)
-		*out = *d;
-	return d != NULL;
-}
-
-static void fake_node(void *ctx, struct mgmt_node *out)
-{
-	memset(out, 0, sizeof(*out));
-	strcpy(out->cpu_model, "x86_64");
 	out->cpus = 4;
 	out->cpu_mhz = 2400;
 	out->memory_total = 1ULL << 30;
@@ -101,157 +69,22 @@ static void fake_node(void *ctx, struct mgmt_node *out)
 	out->failed_logins = 3;
 }
 
-static int fake_missing(const char *name, char *why, size_t why_len)
-{
-	snprintf(why, why_len, "domain '%s' is not defined", name);
-	return -ENOENT;
-}
-
-static int fake_start(void *ctx, const char *name, char *why, size_t why_len)
-{
-	struct fake *f = ctx;
-	struct mgmt_domain *d = fake_lookup(f, name);
-
-	f->calls++;
-	if (!d)
-		return fake_missing(name, why, why_len);
-	if (d->state == MGMT_RUNNING) {
-		snprintf(why, why_len, "domain '%s' is already active", name);
-		return -EBUSY;
-	}
-	d->state = MGMT_RUNNING;
-	d->id = f->next_id++;
-	d->stop_reason[0] = '\0';
-	return 0;
-}
-
-static int fake_destroy(void *ctx, const char *name, char *why, size_t why_len)
-{
-	struct fake *f = ctx;
-	struct mgmt_domain *d = fake_lookup(f, name);
-
-	f->calls++;
-	if (!d)
-		return fake_missing(name, why, why_len);
-	if (d->state != MGMT_RUNNING) {
-		snprintf(why, why_len, "domain '%s' is not running", name);
-		return -EINVAL;
-	}
-	d->state = MGMT_SHUT_OFF;
-	d->id = 0;
-	strcpy(d->stop_reason, "destroyed");
-	return 0;
-}
-
-static int fake_define(void *ctx, const char *text, size_t len, char *name_out, char *why,
-		       size_t why_len)
-{
-	struct fake *f = ctx;
-	const char *p;
-
-	f->calls++;
-	assert_true(len < sizeof(f->defined));
-	memcpy(f->defined, text, len);
-	f->defined[len] = '\0';
-	f->defined_len = len;
-	if (f->define_err) {
-		snprintf(why, why_len, "%s", f->define_why);
-		return f->define_err;
-	}
-	/* "[vm NAME]": enough of a parser for the tests. */
-	assert_true(strncmp(text, "[vm ", 4) == 0);
-	p = memchr(text, ']', len);
-	assert_non_null(p);
-	snprintf(name_out, MGMT_NAME_MAX, "%.*s", (int)(p - text - 4), text + 4);
-	if (!fake_lookup(f, name_out) && f->count < 16) {
-		struct mgmt_domain *d = &f->doms[f->count++];
-
-		memset(d, 0, sizeof(*d));
-		strcpy(d->name, name_out);
-		d->vcpus = 1;
-		d->memory = 64 << 20;
-		d->persistent = true;
-	}
-	return 0;
-}
-
-static int fake_undefine(void *ctx, const char *name, char *why, size_t why_len)
-{
-	struct fake *f = ctx;
-	struct mgmt_domain *d = fake_lookup(f, name);
-
-	f->calls++;
-	if (!d)
-		return fake_missing(name, why, why_len);
-	if (d->state == MGMT_RUNNING) {
-		snprintf(why, why_len, "domain '%s' is active; destroy it first", name);
-		return -EBUSY;
-	}
-	memmove(d, d + 1, (size_t)(&f->doms[f->count] - (d + 1)) * sizeof(*d));
-	f->count--;
-	return 0;
-}
-
-/* For the size test: every reason named, as long as "io_instruction". */
-static bool all_reasons_named;
-
-static const char *fake_reason(unsigned r)
-{
-	static char names[MGMT_EXIT_REASONS][16];
-
-	if (all_reasons_named && r < MGMT_EXIT_REASONS) {
-		snprintf(names[r], sizeof(names[r]), "exit_reason_%02u", r);
-		return names[r];
-	}
-	switch (r) {
-	case 10:
-		return "cpuid";
-	case 30:
-		return "io_instruction";
-	case 48:
-		return "ept_violation";
-	default:
-		return NULL;
-	}
-}
-
-static const struct mgmt_backend backend = {
-	.ctx = &fake,
-	.domain_count = fake_count,
-	.domain_at = fake_at,
-	.domain_find = fake_find,
-	.node = fake_node,
-	.start = fake_start,
-	.destroy = fake_destroy,
-	.define = fake_define,
-	.undefine = fake_undefine,
-	.exit_reason_name = fake_reason,
-};
-
 static int setup(void **state)
 {
-	struct mgmt_domain *a = &fake.doms[0], *b = &fake.doms[1];
+	struct mgmt_domain *a, *b;
 
-	memset(&fake, 0, sizeof(fake));
-	all_reasons_named = false;
-	fake.count = 2;
+	fake_backend_init(&fake);
+	setup_node(&fake.node);
 	fake.next_id = 2;
-	strcpy(a->name, "demo-a");
-	a->id = 1;
-	a->state = MGMT_RUNNING;
-	a->vcpus = 1;
-	a->memory = 8 << 20;
+	a = &fake_backend_add(&fake, "demo-a", 1)->d;
 	a->cpu_time_ns = 1500000000;
 	a->autostart = true;
-	a->persistent = true;
 	a->exits[10] = 12;
 	a->exits[30] = 3;
-	strcpy(b->name, "demo-b");
-	b->state = MGMT_SHUT_OFF;
+	b = &fake_backend_add(&fake, "demo-b", 0)->d;
 	b->vcpus = 2;
 	b->memory = 16 << 20;
 	b->cpu_time_ns = 2000000001;
-	b->persistent = true;
 	strcpy(b->stop_reason, "destroyed");
 	b->exits[77] = 2;
 	return 0;
@@ -303,7 +136,7 @@ static void exchange_with(const char *raw, const char *password)
 {
 	assert_int_equal(http_request_feed(&req, raw, strlen(raw), NULL), HTTP_PARSE_DONE);
 	textbuf_init(&out, outbuf, sizeof(outbuf));
-	res = mgmt_api_handle(&req, &backend, password, &out);
+	res = mgmt_api_handle(&req, &fake.ops, password, &out);
 	split_reply(req.method == HTTP_HEAD);
 }
 
@@ -715,9 +548,9 @@ static void test_define_backend_errors(void **state)
 		{ -ENOTSUP, 501 }, { -EAGAIN, 503 }, { -EIO, 500 },
 	};
 
-	fake.define_why = "line 2: [vm a] memory: expected a size like 64M, got \"lots\"";
+	fake.refuse = "line 2: [vm a] memory: expected a size like 64M, got \"lots\"";
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		fake.define_err = cases[i].err;
+		fake.refuse_err = cases[i].err;
 		call("POST", "/api/v1/domains", "application/json",
 		     "{\"name\":\"a\",\"memory\":\"lots\"}");
 		expect(cases[i].status,
@@ -725,7 +558,7 @@ static void test_define_backend_errors(void **state)
 		       "got \\\"lots\\\"\"}");
 		assert_false(has_field("Location: /api/v1/domains/a"));
 	}
-	fake.define_why = "";
+	fake.refuse = "";
 	call("POST", "/api/v1/domains", "text/plain", "[vm a]\n");
 	expect(500, "{\"error\":\"define failed (errno 5)\"}");
 }
@@ -783,14 +616,14 @@ static void test_too_large(void **state)
 	assert_int_equal(http_request_feed(&req, "GET / HTTP/1.0\r\n\r\n", 18, NULL),
 			 HTTP_PARSE_DONE);
 	textbuf_init(&out, small, sizeof(small));
-	res = mgmt_api_handle(&req, &backend, PASSWORD, &out);
+	res = mgmt_api_handle(&req, &fake.ops, PASSWORD, &out);
 	assert_int_equal(res.status, 500);
 	split_reply(false);
 	expect(500, "{\"error\":\"response too large for the 2048-byte buffer\"}");
 
 	/* Not even the 500 fits: truncated says "close without a reply". */
 	textbuf_init(&out, small, 64);
-	res = mgmt_api_handle(&req, &backend, PASSWORD, &out);
+	res = mgmt_api_handle(&req, &fake.ops, PASSWORD, &out);
 	assert_true(out.truncated);
 
 	/* A reply that fits exactly. */
@@ -801,10 +634,10 @@ static void test_too_large(void **state)
 
 		assert_true(need <= sizeof(exact));
 		textbuf_init(&out, exact, need);
-		res = mgmt_api_handle(&req, &backend, PASSWORD, &out);
+		res = mgmt_api_handle(&req, &fake.ops, PASSWORD, &out);
 		assert_int_equal(res.status, 200);
 		textbuf_init(&out, exact, need - 1);
-		res = mgmt_api_handle(&req, &backend, PASSWORD, &out);
+		res = mgmt_api_handle(&req, &fake.ops, PASSWORD, &out);
 		assert_int_equal(res.status, 500);
 	}
 }
@@ -1050,7 +883,7 @@ static void test_metrics_escaping(void **state)
 	assert_string_equal(text, "a\\\\b\\\"c\\nd\te");
 
 	/* A domain whose name needs escaping, and no domains at all: still the grammar. */
-	strcpy(fake.doms[1].name, "we\"ird\n\\");
+	strcpy(fake.doms[1].d.name, "we\"ird\n\\");
 	get("/metrics");
 	check_exposition(rep.body, rep.body_len);
 	assert_true(has_line(rep.body, rep.body_len,
@@ -1063,9 +896,9 @@ static void test_metrics_escaping(void **state)
 /* 16 domains, each with `reasons` exit reasons at 10^12 exits, 1 TiB and 10^7 s of CPU. */
 static void many_domains(const char *name_fmt, unsigned reasons)
 {
-	all_reasons_named = true;
+	fake.ops.exit_reason_name = all_reasons_named;
 	for (unsigned i = 0; i < 16; i++) {
-		struct mgmt_domain *d = &fake.doms[i];
+		struct mgmt_domain *d = &fake.doms[i].d;
 
 		memset(d, 0, sizeof(*d));
 		snprintf(d->name, sizeof(d->name), name_fmt, i);

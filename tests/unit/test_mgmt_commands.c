@@ -1,11 +1,11 @@
-/* UNIT_SOURCES: net/mgmt/commands.c net/mgmt/textbuf.c net/mgmt/state_name.c */
+/* UNIT_SOURCES: net/mgmt/commands.c net/mgmt/textbuf.c net/mgmt/state_name.c tests/unit/fake_backend.c */
 /*
- * Host tests of the console's commands against a fake backend: each
- * command's whole output compared with what virsh (libvirt 9.x) prints
- * for the same state (vsh-table.c's table layout, cmdDominfo's and
- * cmdNodeinfo's "%-15s"/"%-20s" labels, vshCommandRun()'s empty line
- * after a command that ran, the parser's error wording), list sorting
- * and column widths, the tokenizer's quoting and bounds, and the
+ * Host tests of the console's commands against the shared fake backend
+ * (fake_backend.h): each command's whole output compared with what virsh
+ * (libvirt 9.x) prints for the same state (vsh-table.c's table layout,
+ * cmdDominfo's and cmdNodeinfo's "%-15s"/"%-20s" labels, vshCommandRun()'s
+ * empty line after a command that ran, the parser's error wording), list
+ * sorting and column widths, the tokenizer's quoting and bounds, and the
  * session-level commands reported back to the caller.
  */
 #include <setjmp.h>
@@ -19,167 +19,26 @@
 #include <cmocka.h>
 
 #include "net/mgmt/commands.h"
+#include "tests/unit/fake_backend.h"
 
-#define FAKE_DOMS 20
-
-struct fake {
-	struct mgmt_domain doms[FAKE_DOMS];
-	unsigned count;
-	struct mgmt_node node;
-	uint32_t next_id;
-	const char *refuse; /* non-NULL: start/destroy/undefine/define refuse with this */
-	unsigned calls;     /* backend operations (not lookups) called */
-	char defined[MGMT_DEFINE_MAX + 1];
-	size_t defined_len;
-	uint64_t console_total; /* bytes the running guest "wrote" */
-};
-
-static struct fake fake;
+static struct fake_backend fake;
 static struct mgmt_cmd cmd;
 static char outbuf[16384];
 static struct textbuf out;
 
-static struct mgmt_domain *fake_lookup(const char *name)
-{
-	for (unsigned i = 0; i < fake.count; i++) {
-		if (!strcmp(fake.doms[i].name, name))
-			return &fake.doms[i];
-	}
-	return NULL;
-}
-
-static unsigned fake_count(void *ctx)
-{
-	return fake.count;
-}
-
-static bool fake_at(void *ctx, unsigned i, struct mgmt_domain *d)
-{
-	if (i >= fake.count)
-		return false;
-	*d = fake.doms[i];
-	return true;
-}
-
-static bool fake_find(void *ctx, const char *name, struct mgmt_domain *d)
-{
-	struct mgmt_domain *f = fake_lookup(name);
-
-	if (!f)
-		return false;
-	*d = *f;
-	return true;
-}
-
-static void fake_node(void *ctx, struct mgmt_node *n)
-{
-	*n = fake.node;
-}
-
-static int fake_refused(char *why, size_t why_len)
-{
-	snprintf(why, why_len, "%s", fake.refuse);
-	return -EBUSY;
-}
-
-static int fake_start(void *ctx, const char *name, char *why, size_t why_len)
-{
-	struct mgmt_domain *d = fake_lookup(name);
-
-	fake.calls++;
-	if (fake.refuse)
-		return fake_refused(why, why_len);
-	d->id = fake.next_id++;
-	d->state = MGMT_RUNNING;
-	return 0;
-}
-
-static int fake_destroy(void *ctx, const char *name, char *why, size_t why_len)
-{
-	struct mgmt_domain *d = fake_lookup(name);
-
-	fake.calls++;
-	if (fake.refuse)
-		return fake_refused(why, why_len);
-	d->id = 0;
-	d->state = MGMT_SHUT_OFF;
-	return 0;
-}
-
-static int fake_undefine(void *ctx, const char *name, char *why, size_t why_len)
-{
-	struct mgmt_domain *d = fake_lookup(name);
-
-	fake.calls++;
-	if (fake.refuse)
-		return fake_refused(why, why_len);
-	memmove(d, d + 1, (size_t)(&fake.doms[fake.count] - (d + 1)) * sizeof(*d));
-	fake.count--;
-	return 0;
-}
-
-static int fake_define(void *ctx, const char *text, size_t len, char *name_out, char *why,
-		       size_t why_len)
-{
-	fake.calls++;
-	assert_true(len <= MGMT_DEFINE_MAX);
-	memcpy(fake.defined, text, len);
-	fake.defined[len] = '\0';
-	fake.defined_len = len;
-	if (fake.refuse)
-		return fake_refused(why, why_len);
-	snprintf(name_out, MGMT_NAME_MAX, "newvm");
-	return 0;
-}
-
-static long fake_console_read(void *ctx, const char *name, uint64_t *cursor, uint8_t *buf,
-			      size_t cap)
-{
-	struct mgmt_domain *d = fake_lookup(name);
-
-	if (!d || !d->id)
-		return -ENOENT;
-	if (cap == 0)
-		*cursor = fake.console_total;
-	return 0;
-}
-
-static long fake_console_write(void *ctx, const char *name, const uint8_t *b, size_t n)
-{
-	return (long)n;
-}
-
-static const struct mgmt_backend be = {
-	.domain_count = fake_count,
-	.domain_at = fake_at,
-	.domain_find = fake_find,
-	.node = fake_node,
-	.start = fake_start,
-	.destroy = fake_destroy,
-	.define = fake_define,
-	.undefine = fake_undefine,
-	.console_read = fake_console_read,
-	.console_write = fake_console_write,
-};
-
 static void add(const char *name, uint32_t id, enum mgmt_state state, uint32_t vcpus, uint64_t mib)
 {
-	struct mgmt_domain *d = &fake.doms[fake.count++];
+	struct mgmt_domain *d = &fake_backend_add(&fake, name, id)->d;
 
-	memset(d, 0, sizeof(*d));
-	snprintf(d->name, sizeof(d->name), "%s", name);
-	d->id = id;
 	d->state = state;
 	d->vcpus = vcpus;
 	d->memory = mib << 20;
-	d->persistent = true;
 }
 
 static int setup(void **state)
 {
-	memset(&fake, 0, sizeof(fake));
-	fake.next_id = 1;
-	snprintf(fake.node.cpu_model, sizeof(fake.node.cpu_model), "x86_64");
+	fake_backend_init(&fake);
+	fake.names_checked = true; /* commands look a domain up before acting on it */
 	fake.node.cpus = 4;
 	fake.node.cpu_mhz = 2400;
 	fake.node.memory_total = 2048ull << 20;
@@ -192,7 +51,7 @@ static const char *run_as(const char *line, enum mgmt_cmd_result want)
 {
 	out.len = 0;
 	outbuf[0] = '\0';
-	assert_int_equal(mgmt_cmd_run(&cmd, line, strlen(line), &be, &out), want);
+	assert_int_equal(mgmt_cmd_run(&cmd, line, strlen(line), &fake.ops, &out), want);
 	assert_false(out.truncated);
 	return outbuf;
 }
@@ -261,7 +120,7 @@ static void test_list_long_names(void **state)
 {
 	add("a-very-long-domain-name-of-31-c", 0, MGMT_SHUT_OFF, 1, 8);
 	add("x", 4294967295u, MGMT_RUNNING, 1, 8);
-	assert_int_equal(strlen(fake.doms[0].name), 31);
+	assert_int_equal(strlen(fake.doms[0].d.name), 31);
 	assert_string_equal(run("list --all"),
 			    " Id           Name                              State\n"
 			    "----------------------------------------------------------\n"
@@ -317,8 +176,8 @@ static void test_dominfo_running(void **state)
 	char want[1024], uuid[MGMT_UUID_LEN + 1];
 
 	add("demo-a", 1, MGMT_RUNNING, 2, 8);
-	fake.doms[0].cpu_time_ns = 1460000000ull;
-	fake.doms[0].autostart = true;
+	fake.doms[0].d.cpu_time_ns = 1460000000ull;
+	fake.doms[0].d.autostart = true;
 	mgmt_cmd_uuid("demo-a", uuid);
 	snprintf(want, sizeof(want),
 		 "Id:             1\n"
@@ -345,7 +204,7 @@ static void test_dominfo_inactive(void **state)
 	char want[1024], uuid[MGMT_UUID_LEN + 1];
 
 	add("echo", 0, MGMT_SHUT_OFF, 1, 8);
-	fake.doms[0].persistent = false;
+	fake.doms[0].d.persistent = false;
 	mgmt_cmd_uuid("echo", uuid);
 	/* virsh leaves "CPU time:" out when it is 0. */
 	snprintf(want, sizeof(want),
@@ -388,7 +247,7 @@ static void test_dominfo_cpu_time_rounding(void **state)
 
 	add("t", 1, MGMT_RUNNING, 1, 8);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		fake.doms[0].cpu_time_ns = cases[i].ns;
+		fake.doms[0].d.cpu_time_ns = cases[i].ns;
 		snprintf(line, sizeof(line), "CPU time:       %s\n", cases[i].want);
 		if (!strstr(run("dominfo t"), line))
 			fail_msg("%llu ns: want %s in\n%s", (unsigned long long)cases[i].ns,
@@ -446,9 +305,9 @@ static void test_start_destroy_undefine(void **state)
 {
 	add("web", 0, MGMT_SHUT_OFF, 1, 8);
 	assert_string_equal(run("start web"), "Domain 'web' started\n\n");
-	assert_int_equal(fake.doms[0].id, 1);
+	assert_int_equal(fake.doms[0].d.id, 1);
 	assert_string_equal(run("destroy web"), "Domain 'web' destroyed\n\n");
-	assert_int_equal(fake.doms[0].id, 0);
+	assert_int_equal(fake.doms[0].d.id, 0);
 	assert_string_equal(run("undefine web"), "Domain 'web' has been undefined\n\n");
 	assert_int_equal(fake.count, 0);
 }
@@ -661,13 +520,13 @@ static void test_define(void **state)
 	const char *text = "[vm newvm]\nmemory = 4M\nkernel = guests/echo.elf\n";
 
 	out.len = 0;
-	mgmt_cmd_define(&be, text, strlen(text), &out);
+	mgmt_cmd_define(&fake.ops, text, strlen(text), &out);
 	assert_string_equal(outbuf, "Domain 'newvm' defined\n\n");
 	assert_string_equal(fake.defined, text);
 
 	fake.refuse = "vm bad: memory: 'lots' is not a size";
 	out.len = 0;
-	mgmt_cmd_define(&be, "[vm bad]\nmemory = lots\n", 23, &out);
+	mgmt_cmd_define(&fake.ops, "[vm bad]\nmemory = lots\n", 23, &out);
 	assert_string_equal(outbuf, "error: Failed to define domain\n"
 				    "error: vm bad: memory: 'lots' is not a size\n"
 				    "\n");
@@ -688,22 +547,22 @@ static void test_console_attach(void **state)
 	add("web", 1, MGMT_RUNNING, 1, 8);
 
 	out.len = 0;
-	assert_int_equal(mgmt_cmd_console_attach(&be, "ghost", name, &cursor, &out), -ENOENT);
+	assert_int_equal(mgmt_cmd_console_attach(&fake.ops, "ghost", name, &cursor, &out), -ENOENT);
 	assert_string_equal(outbuf, "error: failed to get domain 'ghost'\n\n");
 	out.len = 0;
-	assert_int_equal(mgmt_cmd_console_attach(&be, "off", name, &cursor, &out), -ENOENT);
+	assert_int_equal(mgmt_cmd_console_attach(&fake.ops, "off", name, &cursor, &out), -ENOENT);
 	assert_string_equal(outbuf, "error: The domain is not running\n\n");
 	assert_int_equal(cursor, 77);
 
 	/* Replay: the last MGMT_CMD_CONSOLE_REPLAY bytes, or all of a short history. */
-	fake.console_total = 5000;
+	fake.doms[1].total = 5000;
 	out.len = 0;
-	assert_int_equal(mgmt_cmd_console_attach(&be, "web", name, &cursor, &out), 0);
+	assert_int_equal(mgmt_cmd_console_attach(&fake.ops, "web", name, &cursor, &out), 0);
 	assert_string_equal(outbuf, "Connected to domain 'web'\nEscape character is ^]\n");
 	assert_string_equal(name, "web");
 	assert_int_equal(cursor, 5000 - MGMT_CMD_CONSOLE_REPLAY);
-	fake.console_total = 10;
-	assert_int_equal(mgmt_cmd_console_attach(&be, "web", name, &cursor, &out), 0);
+	fake.doms[1].total = 10;
+	assert_int_equal(mgmt_cmd_console_attach(&fake.ops, "web", name, &cursor, &out), 0);
 	assert_int_equal(cursor, 0);
 }
 
@@ -720,12 +579,11 @@ static bool raw_at(void *ctx, unsigned i, struct mgmt_domain *d)
 
 static void test_hostile_backend_and_small_buffer(void **state)
 {
-	struct mgmt_backend raw = be;
+	struct mgmt_backend raw = fake.ops;
 	char small[64];
 	struct textbuf tb;
 
 	raw.domain_at = raw_at;
-	raw.domain_count = fake_count;
 	fake.count = 2;
 	out.len = 0;
 	assert_int_equal(mgmt_cmd_run(&cmd, "list --all", 10, &raw, &out), MGMT_CMD_DONE);
@@ -733,7 +591,7 @@ static void test_hostile_backend_and_small_buffer(void **state)
 
 	add("web", 1, MGMT_RUNNING, 1, 8);
 	textbuf_init(&tb, small, sizeof(small));
-	assert_int_equal(mgmt_cmd_run(&cmd, "help", 4, &be, &tb), MGMT_CMD_DONE);
+	assert_int_equal(mgmt_cmd_run(&cmd, "help", 4, &fake.ops, &tb), MGMT_CMD_DONE);
 	assert_true(tb.truncated);
 	assert_int_equal(tb.len, sizeof(small) - 1);
 }

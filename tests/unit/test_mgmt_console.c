@@ -1,14 +1,14 @@
-/* UNIT_SOURCES: net/mgmt/console.c net/mgmt/commands.c net/mgmt/textbuf.c net/mgmt/state_name.c */
+/* UNIT_SOURCES: net/mgmt/console.c net/mgmt/commands.c net/mgmt/textbuf.c net/mgmt/state_name.c tests/unit/fake_backend.c */
 /*
  * Host tests of the console session (docs/MANAGEMENT.md, "Console
- * protocol") against a fake backend: the banner and login (success,
- * failures with their growing delay and held input, the third closing,
- * the refusal without a password, COM1 without login), telnet IAC
- * stripping (RFC 854), line ends (LF, CR LF, CR NUL, split across
- * reads), editing, the line limit, binary garbage, `define` (accepted,
- * too big, refused), `console` attach and detach with ^], guest output
- * pumping and replay, and input held while `out` is short of room. Every
- * reply is compared whole, in its wire form (CR LF).
+ * protocol") against the shared fake backend (fake_backend.h): the
+ * banner and login (success, failures with their growing delay and held
+ * input, the third closing, the refusal without a password, COM1 without
+ * login), telnet IAC stripping (RFC 854), line ends (LF, CR LF, CR NUL,
+ * split across reads), editing, the line limit, binary garbage, `define`
+ * (accepted, too big, refused), `console` attach and detach with ^],
+ * guest output pumping and replay, and input held while `out` is short of
+ * room. Every reply is compared whole, in its wire form (CR LF).
  */
 #include <setjmp.h>
 #include <errno.h>
@@ -21,170 +21,18 @@
 #include <cmocka.h>
 
 #include "net/mgmt/console.h"
+#include "tests/unit/fake_backend.h"
 
 #define BANNER "Strata 9.9 management console\r\n"
 #define PROMPT "strata# "
 
-struct fake_dom {
-	struct mgmt_domain d;
-	uint8_t ring[4096]; /* guest console output, held as the kernel's ring */
-	uint64_t total;
-	uint8_t rx[8192]; /* what the guest received */
-	size_t rx_len;
-	size_t rx_room; /* bytes the guest's receiver still takes */
-};
-
-struct fake {
-	struct fake_dom doms[4];
-	unsigned count;
-	const char *refuse;
-	char defined[MGMT_DEFINE_MAX + 1];
-	size_t defined_len;
-	unsigned define_calls;
-};
-
-static struct fake fake;
+static struct fake_backend fake;
 static struct console_session sess;
 static char outbuf[CONSOLE_OUT_MIN * 4];
 static struct textbuf out;
 static uint64_t now;
 static uint64_t failed;
 static char logged[1024];
-
-static struct fake_dom *lookup(const char *name)
-{
-	for (unsigned i = 0; i < fake.count; i++) {
-		if (!strcmp(fake.doms[i].d.name, name))
-			return &fake.doms[i];
-	}
-	return NULL;
-}
-
-static unsigned fake_count(void *ctx)
-{
-	return fake.count;
-}
-
-static bool fake_at(void *ctx, unsigned i, struct mgmt_domain *d)
-{
-	if (i >= fake.count)
-		return false;
-	*d = fake.doms[i].d;
-	return true;
-}
-
-static bool fake_find(void *ctx, const char *name, struct mgmt_domain *d)
-{
-	struct fake_dom *f = lookup(name);
-
-	if (f)
-		*d = f->d;
-	return f != NULL;
-}
-
-static void fake_node(void *ctx, struct mgmt_node *n)
-{
-	memset(n, 0, sizeof(*n));
-	snprintf(n->cpu_model, sizeof(n->cpu_model), "x86_64");
-	n->cpus = 1;
-	n->memory_total = 64ull << 20;
-}
-
-static int fake_op(void *ctx, const char *name, char *why, size_t why_len)
-{
-	if (fake.refuse) {
-		snprintf(why, why_len, "%s", fake.refuse);
-		return -EBUSY;
-	}
-	return 0;
-}
-
-static int fake_define(void *ctx, const char *text, size_t len, char *name_out, char *why,
-		       size_t why_len)
-{
-	fake.define_calls++;
-	assert_true(len <= MGMT_DEFINE_MAX);
-	memcpy(fake.defined, text, len);
-	fake.defined[len] = '\0';
-	fake.defined_len = len;
-	if (fake.refuse) {
-		snprintf(why, why_len, "%s", fake.refuse);
-		return -EINVAL;
-	}
-	snprintf(name_out, MGMT_NAME_MAX, "echo2");
-	return 0;
-}
-
-static long fake_read(void *ctx, const char *name, uint64_t *cursor, uint8_t *buf, size_t cap)
-{
-	struct fake_dom *f = lookup(name);
-	uint64_t oldest;
-	size_t n;
-
-	if (!f || !f->d.id)
-		return -ENOENT;
-	if (cap == 0)
-		*cursor = f->total;
-	oldest = f->total > sizeof(f->ring) ? f->total - sizeof(f->ring) : 0;
-	if (*cursor < oldest)
-		*cursor = oldest;
-	if (*cursor > f->total)
-		*cursor = f->total;
-	n = (size_t)(f->total - *cursor);
-	if (n > cap)
-		n = cap;
-	for (size_t i = 0; i < n; i++)
-		buf[i] = f->ring[(*cursor + i) % sizeof(f->ring)];
-	*cursor += n;
-	return (long)n;
-}
-
-static long fake_write(void *ctx, const char *name, const uint8_t *b, size_t n)
-{
-	struct fake_dom *f = lookup(name);
-
-	if (!f || !f->d.id)
-		return -ENOENT;
-	if (n > f->rx_room)
-		n = f->rx_room;
-	f->rx_room -= n;
-	assert_true(f->rx_len + n <= sizeof(f->rx));
-	memcpy(f->rx + f->rx_len, b, n);
-	f->rx_len += n;
-	return (long)n;
-}
-
-static const struct mgmt_backend be = {
-	.domain_count = fake_count,
-	.domain_at = fake_at,
-	.domain_find = fake_find,
-	.node = fake_node,
-	.start = fake_op,
-	.destroy = fake_op,
-	.define = fake_define,
-	.undefine = fake_op,
-	.console_read = fake_read,
-	.console_write = fake_write,
-};
-
-static struct fake_dom *add(const char *name, uint32_t id)
-{
-	struct fake_dom *f = &fake.doms[fake.count++];
-
-	snprintf(f->d.name, sizeof(f->d.name), "%s", name);
-	f->d.id = id;
-	f->d.state = id ? MGMT_RUNNING : MGMT_SHUT_OFF;
-	f->d.vcpus = 1;
-	f->d.memory = 8 << 20;
-	f->rx_room = SIZE_MAX;
-	return f;
-}
-
-static void guest_says(struct fake_dom *f, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		f->ring[f->total++ % sizeof(f->ring)] = (uint8_t)s[i];
-}
 
 static void test_log(void *ctx, const char *msg)
 {
@@ -195,7 +43,7 @@ static void test_log(void *ctx, const char *msg)
 static struct console_config config(const char *password, bool login)
 {
 	return (struct console_config){
-		.backend = &be,
+		.backend = &fake.ops,
 		.password = password,
 		.require_login = login,
 		.telnet = login,
@@ -242,7 +90,10 @@ static const char *poll_at(uint64_t t)
 
 static int setup(void **state)
 {
-	memset(&fake, 0, sizeof(fake));
+	fake_backend_init(&fake);
+	/* define answers "echo2" to any text; refused, it says -EINVAL. */
+	fake.define_name = "echo2";
+	fake.refuse_err = -EINVAL;
 	now = 1000000;
 	failed = 0;
 	logged[0] = '\0';
@@ -572,7 +423,7 @@ static void test_define_too_big(void **state)
 	assert_string_equal(feed(".\r\n"), "error: Failed to define domain\r\n"
 					   "error: definition longer than 4096 bytes\r\n"
 					   "\r\n" PROMPT);
-	assert_int_equal(fake.define_calls, 1);
+	assert_int_equal(fake.calls, 1);
 }
 
 static void test_define_line_too_long(void **state)
@@ -588,18 +439,18 @@ static void test_define_line_too_long(void **state)
 			    "error: Failed to define domain\r\n"
 			    "error: a line of the definition is longer than 2048 bytes\r\n"
 			    "\r\n" PROMPT);
-	assert_int_equal(fake.define_calls, 0);
+	assert_int_equal(fake.calls, 0);
 }
 
 /* --------------------------------------------------------------- console -- */
 
 static void test_console_attach_detach(void **state)
 {
-	struct fake_dom *web;
+	struct fake_backend_dom *web;
 
-	add("off", 0);
-	web = add("web", 1);
-	guest_says(web, "echo: ready\r\n", 13);
+	fake_backend_add(&fake, "off", 0);
+	web = fake_backend_add(&fake, "web", 1);
+	fake_backend_guest_says(web, "echo: ready\r\n", 13);
 	login();
 	assert_string_equal(feed("console ghost\r\n"),
 			    "error: failed to get domain 'ghost'\r\n\r\n" PROMPT);
@@ -620,7 +471,7 @@ static void test_console_attach_detach(void **state)
 	assert_int_equal(web->rx_len, 19);
 	assert_memory_equal(web->rx, "hello strata\rx\ry\tz\x01", 19);
 	/* Guest to client: raw, LF not rewritten, 0xff doubled for telnet. */
-	guest_says(web, "echo: hello strata\n\xff", 20);
+	fake_backend_guest_says(web, "echo: hello strata\n\xff", 20);
 	assert_string_equal(poll_at(now + 10), "echo: hello strata\n\xff\xff");
 
 	/* ^] detaches; the rest of the read is a command. */
@@ -635,13 +486,13 @@ static void test_console_attach_detach(void **state)
 
 static void test_console_replay_is_bounded(void **state)
 {
-	struct fake_dom *web = add("web", 1);
+	struct fake_backend_dom *web = fake_backend_add(&fake, "web", 1);
 	char history[3000];
 	const char *got;
 
 	for (size_t i = 0; i < sizeof(history); i++)
 		history[i] = (char)('a' + i % 26);
-	guest_says(web, history, sizeof(history));
+	fake_backend_guest_says(web, history, sizeof(history));
 	login();
 	feed("console web\r\n");
 	got = poll_at(now + 1);
@@ -652,11 +503,11 @@ static void test_console_replay_is_bounded(void **state)
 
 static void test_console_guest_stops(void **state)
 {
-	struct fake_dom *web = add("web", 1);
+	struct fake_backend_dom *web = fake_backend_add(&fake, "web", 1);
 
 	login();
 	feed("console web\r\n");
-	guest_says(web, "bye\r\n", 5);
+	fake_backend_guest_says(web, "bye\r\n", 5);
 	web->d.id = 0;
 	/* The guest is gone: back at the prompt, as virsh console returns. */
 	assert_string_equal(poll_at(now + 1), "\r\n" PROMPT);
@@ -673,7 +524,7 @@ static void test_console_guest_stops(void **state)
 
 static void test_console_guest_receiver_full(void **state)
 {
-	struct fake_dom *web = add("web", 1);
+	struct fake_backend_dom *web = fake_backend_add(&fake, "web", 1);
 	static uint8_t typed[CONSOLE_TX_MAX + 100];
 
 	login();
