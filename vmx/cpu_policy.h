@@ -1,6 +1,7 @@
 /*
- * What a guest sees of the processor it runs on: the values of
- * IA32_MISC_ENABLE that are the CPU's and not the guest's to choose.
+ * What a guest sees of the processor it runs on: CPUID (the host's values
+ * with what Strata does not virtualise hidden, and the hypervisor leaves)
+ * and the bits of IA32_MISC_ENABLE that are the CPU's, not the guest's.
  *
  * Pure logic: the callers read the host's registers and keep the guest's
  * values; nothing here touches hardware, so it builds on the host for
@@ -34,5 +35,38 @@
  * current value (whose CPU-owned bits came from the host).
  */
 uint64_t cpu_policy_misc_enable(uint64_t cpu, uint64_t written);
+
+/* Hypervisor leaves: the range Intel reserves (SDM Vol. 2A CPUID, "Input EAX = 40000000H"). */
+#define CPU_POLICY_HV_LEAF_BASE 0x40000000U
+#define CPU_POLICY_HV_LEAF_LAST 0x4fffffffU
+
+struct cpu_policy_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+/* What the vCPU's VMCS and VM offer, as CPUID must describe it. */
+struct cpu_policy {
+	uint32_t vcpu_id;    /* initial APIC id */
+	uint32_t vcpu_count; /* logical processors of the VM */
+	uint64_t tsc_hz;     /* the TSC's real rate */
+	bool invpcid;        /* "enable INVPCID" is set (else INVPCID is #UD) */
+	bool rdtscp;         /* "enable RDTSCP" is set (else RDTSCP is #UD) */
+};
+
+/* True for leaves answered without the host's values (no host CPUID needed). */
+static inline bool cpu_policy_hv_leaf(uint32_t leaf)
+{
+	return leaf >= CPU_POLICY_HV_LEAF_BASE && leaf <= CPU_POLICY_HV_LEAF_LAST;
+}
+
+/*
+ * CPUID leaf/subleaf as the guest sees it, from `host`, the host CPU's
+ * answer to the same leaf and subleaf (ignored for hypervisor leaves).
+ * Each feature the guest is shown works in the guest and keeps its state
+ * apart from other VMs on the same CPU; each hidden one says why in
+ * cpu_policy.c.
+ */
+struct cpu_policy_regs cpu_policy_cpuid(const struct cpu_policy *p, uint32_t leaf, uint32_t subleaf,
+					struct cpu_policy_regs host);
 
 #endif

@@ -88,10 +88,18 @@ int vmx_controls_init(const char **why)
 			 32) & CPU_BASED_NMI_WINDOW_EXITING;
 	c->proc &= ~(CPU_BASED_CR3_LOAD_EXITING | CPU_BASED_CR3_STORE_EXITING |
 		     CPU_BASED_INVLPG_EXITING | CPU_BASED_RDTSC_EXITING);
+	/*
+	 * INVPCID runs in the guest without exits when "enable INVPCID" is set
+	 * and "INVLPG exiting" clear (SDM Vol. 3C 26.1.3); it reaches only the
+	 * translations tagged with the vCPU's VPID (29.1). CPUID offers it
+	 * only when set (cpu_policy.c).
+	 */
 	if (!adjust(MSR_IA32_VMX_PROCBASED_CTLS2,
 		    SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST |
 			    SECONDARY_EXEC_WBINVD_EXITING,
-		    SECONDARY_EXEC_ENABLE_VPID | SECONDARY_EXEC_ENABLE_RDTSCP, &c->proc2)) {
+		    SECONDARY_EXEC_ENABLE_VPID | SECONDARY_EXEC_ENABLE_RDTSCP |
+			    SECONDARY_EXEC_ENABLE_INVPCID,
+		    &c->proc2)) {
 		*why = "no EPT or unrestricted guest";
 		return -ENOTSUP;
 	}

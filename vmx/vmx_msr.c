@@ -12,6 +12,7 @@
 #include "vmx/vplatform.h"
 
 #define MSR_IA32_TSC           0x00000010
+#define MSR_IA32_TSC_ADJUST    0x0000003b
 #define MSR_IA32_BIOS_SIGN_ID  0x0000008b /* microcode revision: there is none to report */
 #define MSR_IA32_MTRRCAP       0x000000fe
 #define MSR_IA32_SYSENTER_CS   0x00000174
@@ -47,6 +48,9 @@ static bool msr_read(struct vcpu *vcpu, uint32_t msr, uint64_t *v)
 	switch (msr) {
 	case MSR_IA32_TSC:
 		*v = cpu_rdtsc() + vmcs_read64(TSC_OFFSET);
+		return true;
+	case MSR_IA32_TSC_ADJUST:
+		*v = m->tsc_adjust;
 		return true;
 	case MSR_IA32_MTRRCAP:      /* no MTRRs: guests leave memory types alone */
 	case MSR_IA32_BIOS_SIGN_ID: /* no microcode revision to report */
@@ -115,6 +119,22 @@ static bool pat_valid(uint64_t v)
 	return true;
 }
 
+/*
+ * The guest's TSC is the host's plus TSC_OFFSET. A write that moves the
+ * TSC by X moves IA32_TSC_ADJUST by X, and one that moves TSC_ADJUST by X
+ * moves the TSC by X (SDM Vol. 3B 18.17.3 "Time-Stamp Counter
+ * Adjustment"). Linux keeps the TSC watchdog off only where TSC_ADJUST
+ * exists (CPUID.7:EBX[1]), as it does on the bare CPU.
+ */
+static void tsc_write(struct guest_msrs *m, uint32_t msr, uint64_t v)
+{
+	uint64_t offset = vmcs_read64(TSC_OFFSET);
+	uint64_t delta = msr == MSR_IA32_TSC ? v - (cpu_rdtsc() + offset) : v - m->tsc_adjust;
+
+	vmcs_write64(TSC_OFFSET, offset + delta);
+	m->tsc_adjust += delta;
+}
+
 /* Returns false for an MSR outside the allowlist or a value the CPU would refuse. */
 static bool msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t v)
 {
@@ -122,7 +142,8 @@ static bool msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t v)
 
 	switch (msr) {
 	case MSR_IA32_TSC:
-		vmcs_write64(TSC_OFFSET, v - cpu_rdtsc());
+	case MSR_IA32_TSC_ADJUST:
+		tsc_write(m, msr, v);
 		return true;
 	case MSR_IA32_MTRR_DEF_TYPE:
 		m->mtrr_def_type = v & 0xcff;

@@ -21,6 +21,7 @@ _Static_assert(sizeof(struct guest_regs) == 16 * 8, "vmx_entry.S layout");
 struct guest_msrs {
 	uint64_t star, lstar, cstar, fmask, kernel_gs_base, tsc_aux;
 	uint64_t misc_enable, mtrr_def_type;
+	uint64_t tsc_adjust; /* IA32_TSC_ADJUST: emulated, its effect is in TSC_OFFSET */
 };
 
 struct vmx_vcpu {
