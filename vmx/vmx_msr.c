@@ -7,6 +7,7 @@
  */
 #include "kernel/arch/x86/cpu.h"
 #include "vmx/cpu_policy.h"
+#include "vmx/vmx_cpu.h"
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
 #include "vmx/vplatform.h"
@@ -207,7 +208,9 @@ static bool msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t v)
 		return true;
 	case MSR_TSC_AUX:
 		m->tsc_aux = v & 0xffffffff;
-		cpu_wrmsr(MSR_TSC_AUX, m->tsc_aux);
+		/* RDTSCP reads the CPU's MSR; a CPU that cannot enable RDTSCP may not have it. */
+		if (vmx_ctl.proc2 & SECONDARY_EXEC_ENABLE_RDTSCP)
+			cpu_wrmsr(MSR_TSC_AUX, m->tsc_aux);
 		return true;
 	default:
 		return false;

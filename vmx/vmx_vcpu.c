@@ -113,7 +113,7 @@ static void fxrstor(const void *area)
 
 /*
  * Make `vcpu` the one loaded on this CPU: its VMCS current, and the state
- * the VMCS does not switch (syscall MSRs, x87/SSE registers) its own, so
+ * the VMCS does not switch (syscall MSRs, TSC_AUX, x87/SSE registers) its own, so
  * nothing of one guest is ever visible to another.
  */
 static int switch_to(struct vcpu *vcpu)
@@ -149,6 +149,9 @@ static int switch_to(struct vcpu *vcpu)
 	cpu_wrmsr(MSR_CSTAR, v->msrs.cstar);
 	cpu_wrmsr(MSR_SYSCALL_MASK, v->msrs.fmask);
 	cpu_wrmsr(MSR_KERNEL_GS_BASE, v->msrs.kernel_gs_base);
+	/* RDTSCP runs without exits and reads the CPU's TSC_AUX: the vCPU's own. */
+	if (vmx_ctl.proc2 & SECONDARY_EXEC_ENABLE_RDTSCP)
+		cpu_wrmsr(MSR_TSC_AUX, v->msrs.tsc_aux);
 	return 0;
 }
 
