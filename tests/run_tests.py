@@ -320,6 +320,33 @@ def t_vm_no_vmx():
     expect_end(r.lines, "good", r"strata: vm good refused: this CPU cannot run guests .*")
 
 
+# What cpufeat.elf must have run under Strata on Bochs (corei7_skylake_x offers
+# TSC_ADJUST, RDTSCP and INVPCID), so no check can pass by being skipped.
+CPUFEAT_PASSES = ["tsc_adjust_starts_at_zero", "tsc_adjust_write_moves_tsc",
+                  "tsc_write_moves_adjust_up", "tsc_write_moves_adjust_down",
+                  "tsc_adjust_clear_moves_tsc", "misc_enable_fast_strings_host",
+                  "misc_enable_bts_pebs_unavailable", "misc_enable_cpu_bits_fixed",
+                  "invpcid_type2", "invpcid_type3", "tsc_aux_rdtscp", "tsc_aux_isolation",
+                  "tsc_aux_loop_preempted", "tsc_adjust_isolation"]
+
+
+def t_vm_cpufeat():
+    """TSC_ADJUST, TSC_AUX, MISC_ENABLE, INVPCID; two VMs time-sliced on CPU 1."""
+    _, iso = build_media("vm-cpufeat", "tests/configs/vm/cpufeat.conf", ["cpufeat.elf"])
+    r = emu.run_bochs("vm-cpufeat", iso=iso, cpus=2, timeout=600)
+    check_boot(r, boot="multiboot2", cpus=(2, 2), vmx=True)
+    for vm in ["feat-a", "feat-b"]:
+        expect_guest_passed(r.lines, vm)
+        expect_end(r.lines, vm, r"strata: vm %s exited code=0" % vm)
+        missing = [p for p in CPUFEAT_PASSES if "PASS " + p not in vm_lines(r.lines, vm)]
+        if missing:
+            raise Failure("vm %s: no PASS line for %s" % (vm, ", ".join(missing)))
+    # The config's host_fast_strings=0 rests on Bochs having no MSR 0x1a0.
+    with open(os.path.join(r.workdir, "bochs.log"), errors="replace") as f:
+        if "RDMSR: Unknown register 0x1a0" not in f.read():
+            raise Failure("bochs.log: MSR 0x1a0 not unknown; fix host_fast_strings in the config")
+
+
 LINUX_FILES = {"linux/vmlinuz": os.path.join(BUILD, "linux", "vmlinuz"),
                "linux/initramfs.cpio.gz": os.path.join(BUILD, "linux", "initramfs.cpio.gz")}
 
@@ -397,6 +424,7 @@ BOOT_TESTS = [
         {"mmio": r"strata: vm mmio stopped reason=EPT violation: read at gpa 0xfed40000 .*"})),
     ("vm/platform-pit-rtc", t_vm_platform("tests/configs/vm/platform2.conf", ["pit", "rtc"])),
     ("vm/platform-nmi", t_vm_platform("tests/configs/vm/nmi.conf", ["nmi"])),
+    ("vm/cpufeat", t_vm_cpufeat),
     ("vm/no-vmx", t_vm_no_vmx),
     ("linux/1-vcpu", t_vm_linux(1)),
     ("linux/2-vcpus", t_vm_linux(2)),
