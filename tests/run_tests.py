@@ -327,7 +327,7 @@ CPUFEAT_PASSES = ["tsc_adjust_starts_at_zero", "tsc_adjust_write_moves_tsc",
                   "tsc_adjust_clear_moves_tsc", "misc_enable_fast_strings_host",
                   "misc_enable_bts_pebs_unavailable", "misc_enable_cpu_bits_fixed",
                   "invpcid_type2", "invpcid_type3", "tsc_aux_rdtscp", "tsc_aux_isolation",
-                  "tsc_aux_loop_preempted", "tsc_adjust_isolation"]
+                  "tsc_aux_loop_preempted", "tsc_adjust_isolation", "tsc_aux_reserved_gp"]
 
 
 def t_vm_cpufeat():

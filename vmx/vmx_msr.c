@@ -207,7 +207,10 @@ static bool msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t v)
 			vmcs_writel(GUEST_GS_BASE, v);
 		return true;
 	case MSR_TSC_AUX:
-		m->tsc_aux = v & 0xffffffff;
+		/* Bits 63:32 are reserved: #GP (SDM Vol. 4, table 2-2, IA32_TSC_AUX). */
+		if (v >> 32)
+			return false;
+		m->tsc_aux = v;
 		/* RDTSCP reads the CPU's MSR; a CPU that cannot enable RDTSCP may not have it. */
 		if (vmx_ctl.proc2 & SECONDARY_EXEC_ENABLE_RDTSCP)
 			cpu_wrmsr(MSR_TSC_AUX, m->tsc_aux);

@@ -261,14 +261,12 @@ static void tsc_aux_tests(void)
 	test_check(aux == own_aux, "tsc_aux_rdtscp", "wrote %#x, rdtscp ecx %#x", own_aux, aux);
 	test_check(t0 <= t1 && t1 <= t2, "rdtscp_tsc", "rdtsc %#llx, rdtscp %#llx, rdtsc %#llx",
 		   (unsigned long long)t0, (unsigned long long)t1, (unsigned long long)t2);
-	/*
-	 * Bits 63:32 are reserved: bare Intel hardware raises #GP(0) (SDM
-	 * Vol. 2B WRMSR). Strata keeps the low half. Reported, not judged.
-	 */
+	/* Bits 63:32 are reserved: #GP(0), the value unchanged (SDM Vol. 4, table 2-2). */
 	v = try_wrmsr(MSR_TSC_AUX, (1ull << 32) | own_aux);
 	try_rdmsr(MSR_TSC_AUX, &high);
-	test_info("tsc_aux wrmsr with bit 32 set: %s, reads %#llx (Intel hardware: #GP)",
-		  trap_name(v), (unsigned long long)high);
+	test_check(v == TRAP_GP && high == own_aux, "tsc_aux_reserved_gp",
+		   "wrmsr with bit 32 set: %s, reads %#llx", trap_name(v),
+		   (unsigned long long)high);
 	try_wrmsr(MSR_TSC_AUX, own_aux);
 }
 
