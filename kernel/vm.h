@@ -13,6 +13,7 @@
 #define STRATA_VM_H
 
 #include "kernel/include/strata/types.h"
+#include "kernel/lib/ratelimit.h"
 #include "kernel/lib/ring.h"
 #include "kernel/spinlock.h"
 #include "vmx/dev/vexit.h"
@@ -31,6 +32,10 @@
 #define VM_CONSOLE_RING  4096 /* bytes of guest serial output kept per VM */
 #define VM_EXIT_COUNTERS 80   /* one per basic exit reason (vmx: 65), with room */
 #define VM_LINE_MAX      160
+/* Guest serial lines copied to the host log: a burst, then a rate (the rest stay in the ring). */
+#define VM_LOG_BURST      500
+#define VM_LOG_PER_SECOND 50
+#define VM_LOG_MISSED_US  5000000 /* at most one "lines not logged" line per 5 s */
 
 enum vm_state {
 	VM_DEFINED = 0,
@@ -126,6 +131,9 @@ struct vm {
 	uint8_t console_buf[VM_CONSOLE_RING];
 	struct ring_line line;
 	char line_buf[VM_LINE_MAX];
+	struct ratelimit log_limit;
+	uint64_t log_missed;    /* lines left out of the log, not yet reported */
+	uint64_t log_missed_us; /* when that was last reported */
 
 	/* How it ended. */
 	bool exited; /* through the exit port, with exit_code */

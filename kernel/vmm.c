@@ -11,6 +11,7 @@
 
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/percpu.h"
+#include "kernel/arch/x86/tsc.h"
 #include "kernel/log.h"
 #include "kernel/mm/kmem.h"
 #include "kernel/mm/memlayout.h"
@@ -30,18 +31,41 @@
 static struct vm vm_table[VM_MAX];
 static struct spinlock vmm_lock = SPINLOCK_INIT;
 
+/* Say how many lines the rate left out: at most every VM_LOG_MISSED_US, and at the end. */
+static void log_missed(struct vm *vm, uint64_t now_us, bool last)
+{
+	if (!vm->log_missed || (!last && now_us - vm->log_missed_us < VM_LOG_MISSED_US))
+		return;
+	log_info("[%s] (%llu lines not logged: more than %d a second; `console %s` shows the last "
+		 "%d bytes)",
+		 vm->name, (unsigned long long)vm->log_missed, VM_LOG_PER_SECOND, vm->name,
+		 VM_CONSOLE_RING);
+	vm->log_missed = 0;
+	vm->log_missed_us = now_us;
+}
+
 /*
  * Serial output of a guest: raw in its ring (for replay), and line by line
  * in the log with anything unprintable replaced, so a guest cannot send
- * escape sequences to the operator's terminal.
+ * escape sequences to the operator's terminal. The log takes a guest's
+ * lines at a bounded rate: the serial line is shared by every CPU and
+ * slow (115200 baud), and a guest printing without pause must not hold
+ * up the hypervisor's own messages or the other VMs'.
  */
 static void console_tx(void *ctx, uint8_t byte)
 {
 	struct vm *vm = ctx;
+	uint64_t missed, now;
 
 	ring_put(&vm->console, byte);
-	if (ring_line_put(&vm->line, byte))
-		log_info("[%s] %s", vm->name, ring_line_text(&vm->line));
+	if (!ring_line_put(&vm->line, byte))
+		return;
+	now = tsc_now_us();
+	if (!ratelimit_take(&vm->log_limit, now, &missed))
+		return;
+	vm->log_missed += missed;
+	log_missed(vm, now, false);
+	log_info("[%s] %s", vm->name, ring_line_text(&vm->line));
 }
 
 static void exit_request(void *ctx, uint32_t code)
@@ -108,6 +132,8 @@ static int attach_devices(struct vm *vm)
 		err = ring_line_init(&vm->line, vm->line_buf, sizeof(vm->line_buf));
 	if (err)
 		return err;
+	ratelimit_init(&vm->log_limit, VM_LOG_PER_SECOND, VM_LOG_BURST, tsc_now_us());
+	vm->log_missed_us = tsc_now_us();
 	vuart_init(&vm->uart, console_tx, vm);
 	vexit_init(&vm->exitdev, exit_request, vm);
 	err = vuart_attach(&vm->iobus, &vm->uart, COM1_BASE);
@@ -323,6 +349,8 @@ static void log_exit_counts(const struct vm *vm)
 
 static void finish(struct vm *vm)
 {
+	vm->log_missed += vm->log_limit.refused;
+	log_missed(vm, tsc_now_us(), true);
 	if (ring_line_flush(&vm->line)) /* a last line without its newline */
 		log_info("[%s] %s", vm->name, ring_line_text(&vm->line));
 	log_exit_counts(vm);

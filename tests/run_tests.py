@@ -230,7 +230,8 @@ def expect_end(lines, vm, pattern):
 
 ALL_GUESTS = ["cpuid.elf", "portio.elf", "msr.elf", "rdtsc.elf", "vmxon.elf", "memory.elf",
               "hlt.elf", "spin.elf", "triple.elf", "hello.bin", "strio.elf",
-              "apic.elf", "ioapic.elf", "pit.elf", "rtc.elf", "mmio.elf", "reset.elf", "nmi.elf"]
+              "apic.elf", "ioapic.elf", "pit.elf", "rtc.elf", "mmio.elf", "reset.elf", "nmi.elf",
+              "flood.elf"]
 
 
 def t_vm_guests():
@@ -294,6 +295,23 @@ def t_vm_sharing():
         for v in (a, b):
             if not any(l == "[%s] tick 1" % v for l in lines[:first_end]):
                 raise Failure("vm %s made no progress before the other finished" % v)
+
+
+def t_vm_flood():
+    """A guest printing without pause cannot flood the host log."""
+    _, iso = build_media("vm-flood", "tests/configs/vm/flood.conf", ALL_GUESTS)
+    r = emu.run_bochs("vm-flood", iso=iso, cpus=1, timeout=600)
+    check_boot(r, boot="multiboot2", cpus=(1, 1), vmx=True)
+    lines = r.lines
+    expect_guest_passed(lines, "cpuid")
+    expect_end(lines, "cpuid", r"strata: vm cpuid exited code=0")
+    expect_end(lines, "flood", r"strata: vm flood exited code=0")
+    logged = sum(1 for l in lines if l.startswith("[flood] flood: line "))
+    missed = [int(m.group(1)) for m in
+              (re.match(r"\[flood\] \((\d+) lines not logged", l) for l in lines) if m]
+    if not missed or not 500 <= logged < 3000 or logged + sum(missed) < 3000:
+        raise Failure("flood: %d lines logged, %r reported left out (expected a burst of 500 "
+                      "and the rest counted)" % (logged, missed))
 
 
 def t_vm_refused():
@@ -419,6 +437,7 @@ BOOT_TESTS = [
     ("vm/isolation", t_vm_isolation),
     ("vm/sharing", t_vm_sharing),
     ("vm/refused", t_vm_refused),
+    ("vm/flood", t_vm_flood),
     ("vm/platform-apic-ioapic-mmio", t_vm_platform(
         "tests/configs/vm/platform.conf", ["apic", "ioapic", "mmio"],
         {"mmio": r"strata: vm mmio stopped reason=EPT violation: read at gpa 0xfed40000 .*"})),

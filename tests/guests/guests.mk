@@ -12,7 +12,7 @@ GUEST_OUT := $(BUILD)/guests
 
 # Each name is one guest: $(GUEST_DIR)/NAME.c -> $(GUEST_OUT)/NAME.elf
 GUEST_NAMES := cpuid portio msr rdtsc vmxon memory hlt spin triple strio demo reset \
-	apic ioapic pit rtc mmio echo nmi cpufeat
+	apic ioapic pit rtc mmio echo flood nmi cpufeat
 GUEST_FLAT  := hello
 
 GUEST_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g -ffreestanding \
