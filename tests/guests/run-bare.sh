@@ -42,7 +42,7 @@ last_result() {
 }
 
 # Guests that must pass: exit code 0 is QEMU status (0 << 1) | 1 = 1.
-for g in cpuid portio msr rdtsc vmxon strio spin; do
+for g in cpuid portio msr rdtsc vmxon strio spin cpufeat; do
 	run $g 60 -kernel "$DIR/$g.elf" -append bare
 	ok=no
 	[ $RC -eq 1 ] && ! grep -q '^FAIL' "$TMP/$g.log" &&
