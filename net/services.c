@@ -40,7 +40,6 @@ static char scratch[MGMT_API_RESPONSE_CAP];
 
 static struct tcp_service console_service, http_service;
 static struct login_throttle throttle; /* password guessing, per client address */
-static uint64_t console_failures_seen[TCP_SERVICE_MAX_CONNS]; /* failed_logins after its last step */
 
 /*
  * TCP control blocks holding a connection or a listener. Those in
@@ -83,17 +82,23 @@ static uint32_t peer(const struct tcp_conn *c)
 
 /* ---------------------------------------------------------- console --- */
 
-/*
- * Account the session's login outcome to the client's address: each
- * failure it counted, and the step into the command prompt.
- */
-static void console_account(struct tcp_conn *c, enum console_mode before)
-{
-	const struct console_session *s = &consoles[c->index];
+/* A console session's state before one step, to account the step's login outcome. */
+struct console_step {
+	enum console_mode mode;
+	uint64_t failed_logins; /* the host-wide count: only this step can move it */
+};
 
-	for (; console_failures_seen[c->index] < failed_logins; console_failures_seen[c->index]++)
+static struct console_step console_step_begin(const struct tcp_conn *c)
+{
+	return (struct console_step){ consoles[c->index].mode, failed_logins };
+}
+
+/* The failures the step counted, and a step into the prompt, go to the client's address. */
+static void console_step_end(struct tcp_conn *c, struct console_step before)
+{
+	for (uint64_t n = failed_logins - before.failed_logins; n > 0; n--)
 		login_throttle_failed(&throttle, peer(c), now_ms());
-	if (before != CONSOLE_COMMAND && s->mode == CONSOLE_COMMAND)
+	if (before.mode != CONSOLE_COMMAND && consoles[c->index].mode == CONSOLE_COMMAND)
 		login_throttle_succeeded(&throttle, peer(c));
 }
 
@@ -139,19 +144,17 @@ static void console_open(struct tcp_conn *c)
 		return;
 	}
 	console_session_init(&consoles[c->index], &cfg, now_ms(), &tb);
-	console_failures_seen[c->index] = failed_logins;
 	console_flush(c, &tb);
 }
 
 static void console_recv(struct tcp_conn *c, const uint8_t *data, size_t len)
 {
+	struct console_step step = console_step_begin(c);
 	struct textbuf tb;
-
-	enum console_mode before = consoles[c->index].mode;
 
 	textbuf_init(&tb, scratch, out_room(c));
 	console_session_feed(&consoles[c->index], now_ms(), data, len, &tb);
-	console_account(c, before);
+	console_step_end(c, step);
 	console_flush(c, &tb);
 }
 
@@ -160,7 +163,7 @@ static void console_poll(struct tcp_conn *c)
 	static const char timeout[] = "\r\nerror: login timed out\r\n";
 	struct console_session *s = &consoles[c->index];
 	uint64_t now = now_ms();
-	enum console_mode before;
+	struct console_step step;
 	struct textbuf tb;
 
 	/* A client that never logs in holds one of 16 slots: not for long. */
@@ -172,10 +175,10 @@ static void console_poll(struct tcp_conn *c)
 	}
 	if (console_session_wakeup_ms(s) > now)
 		return;
-	before = s->mode;
+	step = console_step_begin(c);
 	textbuf_init(&tb, scratch, out_room(c));
 	console_session_poll(s, now, &tb);
-	console_account(c, before);
+	console_step_end(c, step);
 	console_flush(c, &tb);
 }
 
