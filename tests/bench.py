@@ -359,6 +359,9 @@ def bench_vm_exits():
                 "(device model in the hypervisor)",
                 "reference: KVM port write handled in user space %s (hardware cycles, "
                 "another unit)" % KVM_PORT_WRITE_USER)
+    exit_figure("vm.pmtimer_read", "pmtimer_in_ticks", "IN of 32 bits from the ACPI PM timer "
+                "(port 0x608; Linux reads it three times per sample and refines tsc-early "
+                "only when a sample takes under tsc_khz/32 ticks)", "no reference figure")
     exit_figure("vm.vmcall_exit", "vmcall_ticks", "VMCALL with an unknown number "
                 "(returns an error code)", "no reference figure")
     exit_figure("vm.xapic_mmio_write", "xapic_mmio_write_ticks", "MOV of 0 to the xAPIC "

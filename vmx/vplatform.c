@@ -186,13 +186,15 @@ static bool sync_uart_irq(struct vm *vm)
 /*
  * Whether an access to `port` may have changed what the vCPU should take
  * or when its timers fire. The serial port and the exit port, the busiest
- * ones, only do so through the UART's interrupt line: skipping the
- * interrupt and timer re-evaluation for them keeps their exits short.
+ * ones, only do so through the UART's interrupt line, and the ACPI PM timer
+ * (read-only, no interrupt modelled) never does: skipping the interrupt
+ * and timer re-evaluation for them keeps their exits short.
  */
 static bool port_may_interrupt(uint16_t port)
 {
 	return !((port >= COM1_BASE && port < COM1_BASE + VUART_PORTS) ||
-		 (port >= VEXIT_DEFAULT_BASE && port < VEXIT_DEFAULT_BASE + VEXIT_PORTS));
+		 (port >= VEXIT_DEFAULT_BASE && port < VEXIT_DEFAULT_BASE + VEXIT_PORTS) ||
+		 (port >= VPLAT_PM_TMR && port < VPLAT_PM_TMR + 4));
 }
 
 /* --------------------------------------------------- ACPI PM and reset --- */

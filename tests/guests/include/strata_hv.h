@@ -31,6 +31,9 @@
 /* The 16550A UART (polled, no interrupts needed). */
 #define STRATA_UART_BASE 0x3f8
 
+/* The ACPI PM timer (FADT PM_TMR_BLK, 32 bits, 3.579545 MHz). */
+#define STRATA_PM_TIMER_PORT 0x608
+
 /*
  * Hypercalls: VMCALL with the number in EAX, arguments in EBX, ECX, EDX,
  * ESI; the result comes back in EAX and no other register changes (the

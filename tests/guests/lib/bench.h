@@ -67,6 +67,22 @@ static inline uint64_t bench_outb(uint16_t port, uint8_t val)
 	return bench_delta(lo0, hi0, lo1, hi1);
 }
 
+/* IN of 32 bits from `port` (the ACPI PM timer: how Linux reads it). */
+static inline uint64_t bench_inl(uint16_t port)
+{
+	uint32_t lo0, hi0, lo1, hi1;
+
+	asm volatile("rdtsc\n\t"
+		     "mov %%eax, %2\n\t"
+		     "mov %%edx, %3\n\t"
+		     "mov %4, %%dx\n\t"
+		     "in %%dx, %%eax\n\t"
+		     "rdtsc"
+		     : "=&a"(lo1), "=&d"(hi1), "=m"(lo0), "=m"(hi0)
+		     : "rm"(port));
+	return bench_delta(lo0, hi0, lo1, hi1);
+}
+
 /*
  * VMCALL with the never-assigned number STRATA_HC_INVALID; the hypercall's
  * EAX is stored in *@ret. A #UD (no hypervisor) resumes after the VMCALL
