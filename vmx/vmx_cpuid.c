@@ -4,24 +4,17 @@
  * 0x40000000, answered without asking the host.
  */
 #include "kernel/arch/x86/cpu.h"
-#include "kernel/arch/x86/tsc.h"
 #include "vmx/cpu_policy.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_cpu.h"
 #include "vmx/vmx_exit.h"
 #include "vmx/vmx_ops.h"
+#include "vmx/vmx_vcpu.h"
 
 enum vmexit_action vmx_handle_cpuid(struct vcpu *vcpu, struct vmx_exit *exit)
 {
 	struct guest_regs *r = &vcpu->arch->regs;
 	uint32_t leaf = (uint32_t)r->rax, subleaf = (uint32_t)r->rcx;
-	const struct cpu_policy policy = {
-		.vcpu_id = vcpu->id,
-		.vcpu_count = vcpu->vm->vcpu_count,
-		.tsc_hz = tsc_hz(),
-		.invpcid = vmx_ctl.proc2 & SECONDARY_EXEC_ENABLE_INVPCID,
-		.rdtscp = vmx_ctl.proc2 & SECONDARY_EXEC_ENABLE_RDTSCP,
-	};
 	struct cpu_policy_regs host = { 0 }, c;
 
 	if (!cpu_policy_hv_leaf(leaf)) {
@@ -29,7 +22,7 @@ enum vmexit_action vmx_handle_cpuid(struct vcpu *vcpu, struct vmx_exit *exit)
 
 		host = (struct cpu_policy_regs){ h.eax, h.ebx, h.ecx, h.edx };
 	}
-	c = cpu_policy_cpuid(&policy, leaf, subleaf, host);
+	c = cpu_policy_cpuid(&vcpu->arch->cpuid, leaf, subleaf, host);
 	r->rax = c.eax;
 	r->rbx = c.ebx;
 	r->rcx = c.ecx;

@@ -8,6 +8,7 @@
 
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/percpu.h"
+#include "kernel/arch/x86/tsc.h"
 #include "kernel/log.h"
 #include "kernel/mm/kmem.h"
 #include "kernel/panic.h"
@@ -75,6 +76,14 @@ int vcpu_arch_create(struct vcpu *vcpu)
 		return -ENOMEM;
 	if (vmx_ctl.vpid)
 		v->vpid = __atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED);
+	/* Built once: the CPUID exit, a hot path, only reads it. */
+	v->cpuid = (struct cpu_policy){
+		.vcpu_id = vcpu->id,
+		.vcpu_count = vcpu->vm->vcpu_count,
+		.tsc_hz = tsc_hz(),
+		.invpcid = vmx_ctl.proc2 & SECONDARY_EXEC_ENABLE_INVPCID,
+		.rdtscp = vmx_ctl.proc2 & SECONDARY_EXEC_ENABLE_RDTSCP,
+	};
 	vcpu->arch = v;
 	return 0;
 }

@@ -3,6 +3,7 @@
 #define STRATA_VMX_VCPU_H
 
 #include "kernel/include/strata/types.h"
+#include "vmx/cpu_policy.h"
 #include "vmx/ept.h"
 
 /*
@@ -36,6 +37,7 @@ struct vmx_vcpu {
 	uint64_t cr2;         /* the guest's CR2 while another vCPU owns the CPU (VMX keeps none) */
 	uint64_t pending_cr2;
 	struct guest_msrs msrs;
+	struct cpu_policy cpuid; /* what CPUID tells this vCPU (fixed once it exists) */
 	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area */
 };
 
