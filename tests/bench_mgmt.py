@@ -22,7 +22,6 @@ stack behaves, not what a real NIC would reach.
 """
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -30,11 +29,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "integration"))
+import clients  # noqa: E402
 import live  # noqa: E402
 import run_tests  # noqa: E402
 
 PASSWORD = "bench-password"
-PROMPT = b"strata# "
 
 
 def emit(name, value, unit, context):
@@ -45,42 +44,22 @@ def missing(name, why):
     print("bench: %s n/a (%s)" % (name, why), flush=True)
 
 
-def read_until(sock, marker, timeout=60):
-    data = b""
-    deadline = time.monotonic() + timeout
-    while marker not in data:
-        sock.settimeout(max(0.1, deadline - time.monotonic()))
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise OSError("connection closed before %r" % marker)
-        data += chunk
-    return data
-
-
 def console_round_trip(port, rounds=50):
-    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
-        read_until(s, b"Password: ")
-        s.sendall(PASSWORD.encode() + b"\r\n")
-        read_until(s, PROMPT)
+    c = clients.ConsoleClient(port)
+    try:
+        c.login(PASSWORD)
         start = time.monotonic()
         for _ in range(rounds):
-            s.sendall(b"list --all\r\n")
-            read_until(s, PROMPT)
+            c.cmd("list --all")
         return (time.monotonic() - start) / rounds
+    finally:
+        c.close()
 
 
 def http_get(port, path):
-    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
-        s.sendall(("GET %s HTTP/1.1\r\nHost: strata\r\nAuthorization: Bearer %s\r\n\r\n"
-                   % (path, PASSWORD)).encode())
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    if not data.startswith(b"HTTP/1.1 200"):
-        raise OSError("GET %s: %r" % (path, data[:80]))
+    status, _, body = clients.http(port, "GET", path, token=PASSWORD)
+    if status != 200:
+        raise OSError("GET %s: %d %r" % (path, status, body[:80]))
 
 
 def api_rate(port, seconds=5.0):

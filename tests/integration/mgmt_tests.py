@@ -340,20 +340,18 @@ def webpage(http_port, wd):
         def state():
             return drv.text(drv.wait_for('tr[data-domain="echo"] .state')[0])
 
+        def click_until(button, want, what):
+            drv.click(drv.wait_for('tr[data-domain="echo"] .%s' % button)[0])
+            for _ in range(60):
+                if state() == want:
+                    break
+                time.sleep(0.5)
+            expect(state() == want, what, state())
+
         expect(state() == "shut off", "echo shut off on the page", state())
-        drv.click(drv.wait_for('tr[data-domain="echo"] .start')[0])
-        for _ in range(60):
-            if state() == "running":
-                break
-            time.sleep(0.5)
-        expect(state() == "running", "start from the page", state())
+        click_until("start", "running", "start from the page")
         drv.screenshot(os.path.join(wd, "webpage.png"))
-        drv.click(drv.wait_for('tr[data-domain="echo"] .destroy')[0])
-        for _ in range(60):
-            if state() == "shut off":
-                break
-            time.sleep(0.5)
-        expect(state() == "shut off", "destroy from the page", state())
+        click_until("destroy", "shut off", "destroy from the page")
     finally:
         drv.quit()
 
