@@ -416,6 +416,11 @@ def t_net_nopassword():
     mgmt_tests.no_password_and_com1(esp)
 
 
+def t_net_iperf():
+    esp, _ = build_media("net-iperf", "tests/configs/net/bench.conf")
+    mgmt_tests.iperf_server(esp)
+
+
 def t_net_manage():
     _, iso = build_media("net-manage", "tests/configs/net/manage.conf", ["echo.elf"])
     mgmt_tests.manage_bochs(iso)
@@ -451,6 +456,7 @@ BOOT_TESTS = [
     ("net/ping-virtio-net", t_net_ping("virtio-net-pci,disable-legacy=on")),
     ("net/manage-bochs", t_net_manage),
     ("net/no-password-com1", t_net_nopassword),
+    ("net/iperf", t_net_iperf),
 ]
 
 

@@ -434,3 +434,17 @@ def guessing(console_port, http_port):
         expect(b"too many failed logins" in c.buf, "... saying why", c.buf)
     finally:
         c.close()
+
+
+def iperf_server(esp):
+    """[network] iperf = yes: Debian's iperf 2 client measures against lwiperf."""
+    port = live.free_port()
+    with live.qemu("net-iperf", esp=esp, netdev="user,hostfwd=tcp:127.0.0.1:%d-:5001" % port) \
+            as run:
+        run.wait_for(r"net: iperf server on TCP port 5001", 180)
+        run.wait_for(r"strata: net e1000 \S+ ", 180)
+        out = subprocess.run(["iperf", "-c", "127.0.0.1", "-p", str(port), "-t", "2", "-f", "k"],
+                             capture_output=True, text=True, timeout=120).stdout
+        expect_re(r"[\d.]+ Kbits/sec", out, "iperf reports a rate")
+        m = run.wait_for(r"net: iperf: (\d+) bytes in", 60)
+        expect(int(m.group(1)) > 0, "Strata's lwiperf counted the bytes", m.group(0))
